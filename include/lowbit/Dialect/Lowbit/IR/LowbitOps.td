@@ -1,0 +1,129 @@
+//===- LowbitOps.td - Lowbit operations --------------------*- tablegen -*-===//
+//
+// Operations of the lowbit dialect. Each op states its integer semantics;
+// docs/IntegerSemantics.md gives the exact rounding contract.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_TD
+#define LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_TD
+
+include "lowbit/Dialect/Lowbit/IR/LowbitDialect.td"
+include "lowbit/Dialect/Lowbit/IR/LowbitAttrs.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class Lowbit_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Lowbit_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_ConstantOp : Lowbit_Op<"constant", [Pure]> {
+  let summary = "A constant tensor of quantized or integer values";
+  let description = [{
+    Holds stored (integer) values, typically weights or biases, and gives them
+    the tensor type they are used at. `value` is typed with the storage type;
+    the result may use a quantized element type with that storage type.
+
+    ```mlir
+    %w = lowbit.constant dense<[[1, -2], [3, 4]]> : tensor<2x2xi8>
+           -> tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+    %b = lowbit.constant dense<[10, -3]> : tensor<2xi32> -> tensor<2xi32>
+    ```
+
+    Large values are best given as `dense_resource<...>` blobs so that the IR
+    stays readable.
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$value attr-dict `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// FullyConnectedOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_FullyConnectedOp : Lowbit_Op<"fully_connected", [Pure]> {
+  let summary = "Quantized fully-connected layer with int32 accumulation";
+  let description = [{
+    `input` is `[M, K]`, `weight` is `[N, K]` (one row per output channel, as
+    in ONNX Gemm with transB = 1 and PyTorch `Linear`), `bias` is an optional
+    `[N]` int32 tensor in the accumulator scale s_input * s_weight[n]. The
+    result is the int32 accumulator `[M, N]`:
+
+      acc[m, n] = bias[n] + sum_k (input[m, k] - Z_in) * (weight[n, k] - Z_w[n])
+
+    where Z_in is the input's zero point and Z_w[n] the weight's (per-tensor,
+    or per-axis along axis 0). The sum is exact in int32 for the sizes the
+    verifier accepts (see docs/IntegerSemantics.md for the bound).
+
+    ```mlir
+    %acc = lowbit.fully_connected %x, %w, %b
+        : tensor<1x8x!quant.uniform<i8:f32, 0.05:-3>>,
+          tensor<4x8x!quant.uniform<i8:f32:0, {0.01, 0.02, 0.01, 0.03}>>,
+          tensor<4xi32> -> tensor<1x4xi32>
+    ```
+  }];
+  let arguments = (ins Lowbit_PerTensorQuantizedTensor:$input,
+                       Lowbit_QuantizedTensor:$weight,
+                       Optional<Lowbit_AccumulatorTensor>:$bias);
+  let results = (outs Lowbit_AccumulatorTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_RequantizeOp : Lowbit_Op<"requantize", [Pure,
+    SameOperandsAndResultShape]> {
+  let summary = "Fixed-point rescale of int32 accumulators to a quantized type";
+  let description = [{
+    Rescales each int32 accumulator x by the real multiplier
+    M ~= multiplier * 2^-shift, adds the result type's zero point and clamps
+    to [clamp_min, clamp_max]:
+
+      out = clamp(round(x * multiplier * 2^-shift) + Z_out, clamp_min, clamp_max)
+
+    `multiplier` (Q31, int32) and `shift` (total right shift, 1..62) hold one
+    entry (per-tensor) or one per channel of the innermost dimension. The
+    clamp range lies within the storage range of the result type and carries
+    a fused activation (ReLU gives clamp_min = Z_out). `rounding` selects the
+    rounding mode, `single` (one 64-bit multiply-round-shift, the default) or
+    `double` (gemmlowp / TFLite reference); both are defined exactly in
+    docs/IntegerSemantics.md.
+
+    ```mlir
+    %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [2, 127]
+        : tensor<1x4xi32> -> tensor<1x4x!quant.uniform<i8:f32, 0.1:2>>
+    ```
+  }];
+  let arguments = (ins Lowbit_AccumulatorTensor:$input,
+                       DenseI32ArrayAttr:$multiplier,
+                       DenseI8ArrayAttr:$shift,
+                       I32Attr:$clamp_min,
+                       I32Attr:$clamp_max,
+                       DefaultValuedAttr<Lowbit_RoundingModeAttr,
+                         "::mlir::lowbit::RoundingMode::Single">:$rounding);
+  let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input `multiplier` $multiplier `shift` $shift `clamp` ` ` `[` $clamp_min `,` $clamp_max
+    `]` (`rounding` $rounding^)? attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The result's quantized element type (scale and zero point).
+    ::mlir::quant::UniformQuantizedType getOutputQuantizedType();
+    /// Whether there is one multiplier/shift per channel.
+    bool isPerChannel() { return getMultiplier().size() > 1; }
+  }];
+}
+
+#endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_TD

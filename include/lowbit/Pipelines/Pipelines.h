@@ -1,0 +1,63 @@
+//===- Pipelines.h - Lowbit's named compilation phases ----------*- C++ -*-===//
+//
+// The compiler is a sequence of named phases; `lowbit-compile --until=PHASE`
+// stops after one and prints its IR. Each phase is a textual pass pipeline,
+// so what `lowbit-compile` runs can be replayed with `lowbit-opt`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOWBIT_PIPELINES_PIPELINES_H
+#define LOWBIT_PIPELINES_PIPELINES_H
+
+#include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::lowbit {
+
+/// The phases, in order.
+enum class Phase {
+  /// Give the model its C entry point and boundary helpers.
+  Export,
+  /// lowbit ops on quantized tensors -> linalg/arith on storage types.
+  Linalg,
+  /// Tensors -> buffers.
+  Bufferize,
+  /// Loops and the LLVM dialect, ready for translation to LLVM IR.
+  LLVM,
+};
+
+/// The phase's name as used by `--until=`.
+StringRef getPhaseName(Phase phase);
+std::optional<Phase> parsePhaseName(StringRef name);
+/// All phase names, comma separated, for help texts.
+std::string getPhaseNames();
+
+struct PipelineOptions {
+  /// C symbol prefix of the compiled model.
+  std::string entryName;
+  /// Rounding of every requantize; unset keeps what the IR says.
+  std::optional<RoundingMode> rounding;
+  /// Allow the 32-bit requantize lowering where it is exact.
+  bool allowI32Requantize = true;
+};
+
+/// The textual pass pipeline of `phase` (for the module).
+std::string getPhasePipeline(Phase phase, const PipelineOptions &options);
+
+/// Adds the passes of `phase` to `pm`; fails on a malformed pipeline.
+LogicalResult buildPhase(OpPassManager &pm, Phase phase,
+                         const PipelineOptions &options);
+
+/// Registers the dialects, extensions and interfaces Lowbit's pipeline uses.
+void registerLowbitDialects(DialectRegistry &registry);
+/// Registers Lowbit's passes, upstream passes and the named pipeline
+/// `lowbit-lower-to-llvm`.
+void registerAllLowbitPasses();
+
+} // namespace mlir::lowbit
+
+#endif // LOWBIT_PIPELINES_PIPELINES_H

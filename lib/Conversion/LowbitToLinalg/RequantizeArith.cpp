@@ -1,0 +1,172 @@
+//===- RequantizeArith.cpp - Requantization as integer arith ----*- C++ -*-===//
+//
+// The formulas are those of docs/IntegerSemantics.md; the scalar reference
+// is lowbit/Support/FixedPoint.h. Every op here is an integer op, so the
+// requantization never executes floating point.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Conversion/LowbitToLinalg/RequantizeArith.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+namespace {
+/// Emits integer arith on scalars or vectors of one element type.
+class IntegerArith {
+public:
+  IntegerArith(OpBuilder &b, Location loc, Type type)
+      : b(b), loc(loc), type(type) {}
+
+  Value constant(int64_t value) {
+    return createScalarOrSplatConstant(b, loc, type, value);
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
+  Value ashr(Value x, Value y) { return arith::ShRSIOp::create(b, loc, x, y); }
+  Value lshr(Value x, Value y) { return arith::ShRUIOp::create(b, loc, x, y); }
+  Value bitAnd(Value x, Value y) {
+    return arith::AndIOp::create(b, loc, x, y);
+  }
+  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value divTowardZero(Value x, Value y) {
+    return arith::DivSIOp::create(b, loc, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value cmp(arith::CmpIPredicate predicate, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, predicate, x, y);
+  }
+  Value clamp(Value x, int64_t lo, int64_t hi) {
+    return min(max(x, constant(lo)), constant(hi));
+  }
+  /// 1 where `condition` holds, else 0.
+  Value oneIf(Value condition) {
+    return arith::ExtUIOp::create(b, loc, type, condition);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Type type;
+};
+
+/// Replaces the element type of `type` (scalar or vector) by `element`.
+Type withElementType(Type type, Type element) {
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.clone(element);
+  return element;
+}
+} // namespace
+
+/// Single rounding, i64: (x * M0 + 2^(n-1)) >> n.
+static Value buildSingleRoundI64(IntegerArith &i32, IntegerArith &i64,
+                                 const RequantizeOperands &ops) {
+  OpBuilder &b = i32.b;
+  Location loc = i32.loc;
+  Value x = arith::ExtSIOp::create(b, loc, i64.type, ops.accumulator);
+  Value m = arith::ExtSIOp::create(b, loc, i64.type, ops.multiplier);
+  Value n = arith::ExtSIOp::create(b, loc, i64.type, ops.shift);
+  Value round = i64.shl(i64.constant(1), i64.sub(n, i64.constant(1)));
+  Value y = i64.ashr(i64.add(i64.mul(x, m), round), n);
+  y = i64.clamp(i64.add(y, i64.constant(ops.outputZeroPoint)), ops.clampMin,
+                ops.clampMax);
+  return arith::TruncIOp::create(b, loc, i32.type, y);
+}
+
+/// Single rounding, i32 only, for n >= 32. With the product split into
+/// hi * 2^32 + lo (lo unsigned) and r = n - 32:
+///   r = 0:  hi + (lo >> 31)          (the carry of lo + 2^31)
+///   r > 0:  (hi + 2^(r-1)) >> r      (lo cannot change the floor)
+/// |hi| <= 2^30, so nothing here overflows.
+static Value buildSingleRoundI32(IntegerArith &i32,
+                                 const RequantizeOperands &ops) {
+  OpBuilder &b = i32.b;
+  auto product = arith::MulSIExtendedOp::create(b, i32.loc, ops.accumulator,
+                                                ops.multiplier);
+  Value r = i32.sub(ops.shift, i32.constant(32));
+  Value isZero = i32.cmp(arith::CmpIPredicate::eq, r, i32.constant(0));
+  Value roundBit = i32.shl(i32.constant(1),
+                           i32.max(i32.sub(r, i32.constant(1)),
+                                   i32.constant(0)));
+  Value carry = i32.lshr(product.getLow(), i32.constant(31));
+  Value round = i32.select(isZero, carry, roundBit);
+  Value y = i32.ashr(i32.add(product.getHigh(), round), r);
+  return i32.clamp(i32.add(y, i32.constant(ops.outputZeroPoint)),
+                   ops.clampMin, ops.clampMax);
+}
+
+/// Double rounding (gemmlowp): saturating left shift by max(31 - n, 0),
+/// saturating rounding doubling high multiply, rounding right shift by
+/// max(n - 31, 0) with ties away from zero.
+static Value buildDoubleRound(IntegerArith &i32, IntegerArith &i64,
+                              const RequantizeOperands &ops) {
+  OpBuilder &b = i32.b;
+  Location loc = i32.loc;
+  Value n = ops.shift;
+  Value left = i32.max(i32.sub(i32.constant(31), n), i32.constant(0));
+  Value right = i32.max(i32.sub(n, i32.constant(31)), i32.constant(0));
+
+  // x' = saturate_i32(x << left), computed in i64.
+  Value x = arith::ExtSIOp::create(b, loc, i64.type, ops.accumulator);
+  Value shifted = i64.clamp(
+      i64.shl(x, arith::ExtSIOp::create(b, loc, i64.type, left)), INT32_MIN,
+      INT32_MAX);
+
+  // SaturatingRoundingDoublingHighMul(x', M0). Its only saturating case,
+  // x' = M0 = INT32_MIN, cannot occur: the verifier keeps M0 >= 0.
+  Value m = arith::ExtSIOp::create(b, loc, i64.type, ops.multiplier);
+  Value ab = i64.mul(shifted, m);
+  Value nonNegative = i64.cmp(arith::CmpIPredicate::sge, ab, i64.constant(0));
+  Value nudge = i64.select(nonNegative, i64.constant(int64_t(1) << 30),
+                           i64.constant(1 - (int64_t(1) << 30)));
+  Value high = arith::TruncIOp::create(
+      b, loc, i32.type,
+      i64.divTowardZero(i64.add(ab, nudge), i64.constant(int64_t(1) << 31)));
+
+  // RoundingDivideByPOT(high, right).
+  Value mask = i32.sub(i32.shl(i32.constant(1), right), i32.constant(1));
+  Value remainder = i32.bitAnd(high, mask);
+  Value negative = i32.cmp(arith::CmpIPredicate::slt, high, i32.constant(0));
+  Value threshold =
+      i32.add(i32.ashr(mask, i32.constant(1)), i32.oneIf(negative));
+  Value roundUp =
+      i32.oneIf(i32.cmp(arith::CmpIPredicate::sgt, remainder, threshold));
+  Value y = i32.add(i32.ashr(high, right), roundUp);
+
+  // |y| < 2^31 and the clamp bounds fit the storage type; add in i64 so the
+  // zero point cannot wrap.
+  Value wide = arith::ExtSIOp::create(b, loc, i64.type, y);
+  wide = i64.clamp(i64.add(wide, i64.constant(ops.outputZeroPoint)),
+                   ops.clampMin, ops.clampMax);
+  return arith::TruncIOp::create(b, loc, i32.type, wide);
+}
+
+Value mlir::lowbit::buildRequantize(OpBuilder &builder, Location loc,
+                                    const RequantizeOperands &operands,
+                                    RequantizePath path) {
+  Type type = operands.accumulator.getType();
+  IntegerArith i32(builder, loc, type);
+  IntegerArith i64(builder, loc,
+                   withElementType(type, builder.getI64Type()));
+  if (operands.rounding == RoundingMode::Double)
+    return buildDoubleRound(i32, i64, operands);
+  if (path == RequantizePath::I32)
+    return buildSingleRoundI32(i32, operands);
+  return buildSingleRoundI64(i32, i64, operands);
+}
+
+bool mlir::lowbit::isRequantizePathExact(RequantizeOp op,
+                                         RequantizePath path) {
+  if (path == RequantizePath::I64)
+    return true;
+  return op.getRounding() == RoundingMode::Single &&
+         llvm::all_of(op.getShift(), [](int8_t n) { return n >= 32; });
+}

@@ -1,0 +1,158 @@
+//===- LowbitOps.cpp - Lowbit operation verifiers ---------------*- C++ -*-===//
+
+#include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// The largest |q - zero_point| a stored value of `type` can take, per
+/// channel for per-axis types.
+static int64_t maxCenteredMagnitude(quant::QuantizedType type,
+                                    ArrayRef<int64_t> zeroPoints) {
+  int64_t bound = 0;
+  for (int64_t zp : zeroPoints)
+    bound = std::max({bound, type.getStorageTypeMax() - zp,
+                      zp - type.getStorageTypeMin()});
+  return bound;
+}
+
+static SmallVector<int64_t> zeroPointsOf(Type elementType) {
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(elementType))
+    return {perTensor.getZeroPoint()};
+  return llvm::to_vector(
+      cast<quant::UniformQuantizedPerAxisType>(elementType).getZeroPoints());
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  auto valueType = cast<ShapedType>(getValue().getType());
+  auto resultType = getResult().getType();
+  if (valueType.getShape() != resultType.getShape())
+    return emitOpError("value shape does not match the result shape");
+  Type resultElement = resultType.getElementType();
+  Type storage = resultElement;
+  if (auto quantized = dyn_cast<quant::QuantizedType>(resultElement))
+    storage = quantized.getStorageType();
+  if (!isa<IntegerType>(storage))
+    return emitOpError("result element type must be quantized or integer");
+  if (valueType.getElementType() != storage)
+    return emitOpError("value element type ")
+           << valueType.getElementType()
+           << " does not match the storage type " << storage;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// FullyConnectedOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FullyConnectedOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightType = getWeight().getType();
+  if (inputType.getRank() != 2 || weightType.getRank() != 2)
+    return emitOpError("expects a rank-2 input [M, K] and weight [N, K]");
+  int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(1);
+  int64_t n = weightType.getDimSize(0);
+  if (ShapedType::isDynamic(k) || weightType.getDimSize(1) != k)
+    return emitOpError("input has K = ")
+           << k << " but weight has K = " << weightType.getDimSize(1);
+
+  Type weightElement = weightType.getElementType();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(
+          weightElement)) {
+    if (perAxis.getQuantizedDimension() != 0)
+      return emitOpError("per-axis weight must be quantized along axis 0 "
+                         "(output channels), got axis ")
+             << perAxis.getQuantizedDimension();
+    if (!ShapedType::isDynamic(n) &&
+        static_cast<int64_t>(perAxis.getScales().size()) != n)
+      return emitOpError("weight has ")
+             << perAxis.getScales().size() << " scales for " << n
+             << " output channels";
+  }
+
+  // Every product and the sum of K of them must be exact in int32.
+  auto inputQuant = cast<quant::QuantizedType>(inputType.getElementType());
+  auto weightQuant = cast<quant::QuantizedType>(weightElement);
+  int64_t inputBound =
+      maxCenteredMagnitude(inputQuant, zeroPointsOf(inputQuant));
+  int64_t weightBound =
+      maxCenteredMagnitude(weightQuant, zeroPointsOf(weightQuant));
+  if (inputBound * weightBound * k > INT32_MAX)
+    return emitOpError("accumulating K = ")
+           << k << " products of magnitude up to " << inputBound * weightBound
+           << " can overflow int32";
+
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != n)
+      return emitOpError("bias must be [") << n << "], got " << biasType;
+  }
+  auto resultType = getResult().getType();
+  if (resultType.getShape() != ArrayRef<int64_t>{m, n})
+    return emitOpError("result must be [")
+           << m << ", " << n << "], got " << resultType;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+quant::UniformQuantizedType RequantizeOp::getOutputQuantizedType() {
+  return cast<quant::UniformQuantizedType>(
+      getOutput().getType().getElementType());
+}
+
+LogicalResult RequantizeOp::verify() {
+  ArrayRef<int32_t> multipliers = getMultiplier();
+  ArrayRef<int8_t> shifts = getShift();
+  if (multipliers.empty() || multipliers.size() != shifts.size())
+    return emitOpError("needs as many shifts as multipliers (at least one), "
+                       "got ")
+           << multipliers.size() << " multipliers and " << shifts.size()
+           << " shifts";
+  auto inputType = getInput().getType();
+  if (multipliers.size() > 1) {
+    int64_t channels =
+        inputType.getRank() ? inputType.getShape().back() : int64_t(1);
+    if (static_cast<int64_t>(multipliers.size()) != channels)
+      return emitOpError("has ")
+             << multipliers.size() << " per-channel multipliers for "
+             << channels << " channels in the innermost dimension";
+  }
+  for (int32_t multiplier : multipliers)
+    if (multiplier < 0)
+      return emitOpError("multiplier must be non-negative, got ")
+             << multiplier;
+  for (int8_t shift : shifts)
+    if (shift < 1 || shift > 62)
+      return emitOpError("shift must be in [1, 62], got ") << int(shift);
+
+  quant::UniformQuantizedType outputType = getOutputQuantizedType();
+  if (outputType.getStorageTypeIntegralWidth() > 32)
+    return emitOpError("output storage wider than 32 bits");
+  int32_t lo = getClampMin(), hi = getClampMax();
+  if (lo > hi)
+    return emitOpError("clamp range [") << lo << ", " << hi << "] is empty";
+  if (lo < outputType.getStorageTypeMin() ||
+      hi > outputType.getStorageTypeMax())
+    return emitOpError("clamp range [")
+           << lo << ", " << hi << "] exceeds the storage range ["
+           << outputType.getStorageTypeMin() << ", "
+           << outputType.getStorageTypeMax() << "]";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "lowbit/Dialect/Lowbit/IR/LowbitOps.cpp.inc"

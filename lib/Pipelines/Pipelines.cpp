@@ -1,0 +1,119 @@
+//===- Pipelines.cpp - Lowbit's named compilation phases --------*- C++ -*-===//
+
+#include "lowbit/Pipelines/Pipelines.h"
+
+#include "lowbit/Conversion/Passes.h"
+#include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+static constexpr Phase kPhases[] = {Phase::Export, Phase::Linalg,
+                                    Phase::Bufferize, Phase::LLVM};
+
+StringRef mlir::lowbit::getPhaseName(Phase phase) {
+  switch (phase) {
+  case Phase::Export:
+    return "export";
+  case Phase::Linalg:
+    return "linalg";
+  case Phase::Bufferize:
+    return "bufferize";
+  case Phase::LLVM:
+    return "llvm";
+  }
+  llvm_unreachable("unknown phase");
+}
+
+std::optional<Phase> mlir::lowbit::parsePhaseName(StringRef name) {
+  for (Phase phase : kPhases)
+    if (getPhaseName(phase) == name)
+      return phase;
+  return std::nullopt;
+}
+
+std::string mlir::lowbit::getPhaseNames() {
+  return llvm::join(llvm::map_range(kPhases, getPhaseName), ", ");
+}
+
+std::string mlir::lowbit::getPhasePipeline(Phase phase,
+                                           const PipelineOptions &options) {
+  switch (phase) {
+  case Phase::Export: {
+    std::string pipeline;
+    if (options.rounding)
+      pipeline += "lowbit-set-rounding{mode=" +
+                  stringifyRoundingMode(*options.rounding).lower() + "},";
+    pipeline += "lowbit-export-entry";
+    if (!options.entryName.empty())
+      pipeline += "{name=" + options.entryName + "}";
+    return pipeline;
+  }
+  case Phase::Linalg:
+    return std::string("convert-lowbit-to-linalg{allow-i32-requantize=") +
+           (options.allowI32Requantize ? "true" : "false") +
+           "},inline,symbol-dce,"
+           "func.func(convert-elementwise-to-linalg),canonicalize,cse";
+  case Phase::Bufferize:
+    return "eliminate-empty-tensors,"
+           "one-shot-bufferize{bufferize-function-boundaries=false},"
+           "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+           "canonicalize,cse";
+  case Phase::LLVM:
+    return "func.func(convert-linalg-to-loops),lower-affine,"
+           "convert-scf-to-cf,convert-math-to-llvm,expand-strided-metadata,"
+           "lower-affine,finalize-memref-to-llvm,convert-arith-to-llvm,"
+           "convert-index-to-llvm,convert-cf-to-llvm,"
+           "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
+           "convert-ub-to-llvm,reconcile-unrealized-casts,canonicalize";
+  }
+  llvm_unreachable("unknown phase");
+}
+
+LogicalResult mlir::lowbit::buildPhase(OpPassManager &pm, Phase phase,
+                                       const PipelineOptions &options) {
+  std::string error;
+  llvm::raw_string_ostream errorStream(error);
+  if (failed(parsePassPipeline(getPhasePipeline(phase, options), pm,
+                               errorStream))) {
+    llvm::errs() << "internal error: bad '" << getPhaseName(phase)
+                 << "' pipeline: " << error << "\n";
+    return failure();
+  }
+  return success();
+}
+
+void mlir::lowbit::registerLowbitDialects(DialectRegistry &registry) {
+  registry.insert<LowbitDialect>();
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+}
+
+namespace {
+struct LowerToLLVMOptions
+    : public PassPipelineOptions<LowerToLLVMOptions> {
+  Option<std::string> entryName{*this, "name",
+                                llvm::cl::desc("C symbol prefix")};
+};
+} // namespace
+
+void mlir::lowbit::registerAllLowbitPasses() {
+  registerAllPasses();
+  registerLowbitConversionPasses();
+  registerLowbitPasses();
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "lowbit-lower-to-llvm",
+      "Run every phase of lowbit-compile: export, linalg, bufferize, llvm",
+      [](OpPassManager &pm, const LowerToLLVMOptions &cli) {
+        PipelineOptions options;
+        options.entryName = cli.entryName;
+        for (Phase phase : kPhases)
+          (void)buildPhase(pm, phase, options);
+      });
+}

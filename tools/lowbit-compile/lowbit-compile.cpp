@@ -1,0 +1,275 @@
+//===- lowbit-compile.cpp - Lowbit's one-shot compiler driver ---*- C++ -*-===//
+//
+//   lowbit-compile MODEL -o OUT --emit=exe|obj|llvm|mlir|asm
+//                  [--mtriple=T] [--mcpu=C] [--mattr=A] [--entry-name=N]
+//                  [--until=PHASE] [--rounding=single|double] [--cc=CC]
+//
+// Runs the named phases of lib/Pipelines on a quantized MLIR model, then
+// translates to LLVM IR and emits code for the target machine in process.
+// Output files appear only when compilation succeeds.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Dialect/Lowbit/Transforms/ModelInterface.h"
+#include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Target/CHeader.h"
+#include "lowbit/Target/Executable.h"
+#include "lowbit/Target/MachineCode.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+using namespace mlir::lowbit;
+namespace cl = llvm::cl;
+
+namespace {
+enum class EmitKind { Executable, Object, LLVMIR, MLIR, Assembly };
+
+cl::OptionCategory category("lowbit-compile options");
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                cl::value_desc("file"), cl::Required,
+                                cl::cat(category));
+cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("What to write"), cl::init(EmitKind::Object),
+    cl::values(
+        clEnumValN(EmitKind::Executable, "exe",
+                   "a standalone executable: ./model IN.npy OUT.npy"),
+        clEnumValN(EmitKind::Object, "obj",
+                   "an object file and a C header beside it (OUT.h)"),
+        clEnumValN(EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
+        clEnumValN(EmitKind::MLIR, "mlir",
+                   "MLIR after the last phase run (see --until)"),
+        clEnumValN(EmitKind::Assembly, "asm", "target assembly")),
+    cl::cat(category));
+cl::opt<std::string> targetTriple("mtriple",
+                                  cl::desc("Target triple (default: host)"),
+                                  cl::cat(category));
+cl::opt<std::string>
+    targetCPU("mcpu",
+              cl::desc("Target CPU, or 'native' (default: a portable "
+                       "baseline, x86-64 or generic)"),
+              cl::cat(category));
+cl::opt<std::string> targetFeatures("mattr",
+                                    cl::desc("Target features, e.g. +avx2"),
+                                    cl::cat(category));
+cl::opt<std::string>
+    entryName("entry-name",
+              cl::desc("C symbol prefix (default: the model file's name)"),
+              cl::cat(category));
+cl::opt<std::string> untilPhase("until",
+                                cl::desc("Stop after this phase and write "
+                                         "its MLIR (implies --emit=mlir)"),
+                                cl::cat(category));
+cl::opt<RoundingMode> rounding(
+    "rounding", cl::desc("Rounding of every requantization (default: as in "
+                         "the model, single if unset)"),
+    cl::values(clEnumValN(RoundingMode::Single, "single",
+                          "one 64-bit multiply-round-shift"),
+               clEnumValN(RoundingMode::Double, "double",
+                          "gemmlowp / TFLite reference rounding")),
+    cl::cat(category));
+cl::opt<bool> noI32Requantize(
+    "no-i32-requantize",
+    cl::desc("Always use the 64-bit requantize lowering"), cl::init(false),
+    cl::cat(category));
+cl::opt<std::string>
+    cCompiler("cc",
+              cl::desc("C compiler used to link --emit=exe (default: cc, or "
+                       "<triple>-gcc when cross compiling)"),
+              cl::cat(category));
+} // namespace
+
+/// The model file's name as a C identifier: "models/mlp-v2.mlir" -> mlp_v2.
+static std::string defaultEntryName(StringRef path) {
+  std::string name = llvm::sys::path::stem(path).str();
+  for (char &c : name)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  if (name.empty() || llvm::isDigit(name.front()))
+    name = "model_" + name;
+  return name;
+}
+
+/// Writes `content` to `path` atomically: the file appears whole or not at
+/// all.
+static LogicalResult
+writeOutput(StringRef path,
+            function_ref<LogicalResult(llvm::raw_pwrite_stream &)> content) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  if (failed(content(file->os())))
+    return failure();
+  file->os().flush();
+  if (file->os().has_error()) {
+    llvm::errs() << "error: cannot write '" << path << "'\n";
+    file->os().clear_error();
+    return failure();
+  }
+  file->keep();
+  return success();
+}
+
+static LogicalResult compile(MLIRContext &context) {
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputFile, &error);
+  if (!input) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return failure();
+
+  PipelineOptions options;
+  options.entryName =
+      entryName.empty() ? defaultEntryName(inputFile) : entryName.getValue();
+  if (rounding.getNumOccurrences())
+    options.rounding = rounding;
+  options.allowI32Requantize = !noI32Requantize;
+
+  Phase lastPhase = Phase::LLVM;
+  if (!untilPhase.empty()) {
+    std::optional<Phase> phase = parsePhaseName(untilPhase);
+    if (!phase) {
+      llvm::errs() << "error: unknown phase '" << untilPhase
+                   << "' (phases: " << getPhaseNames() << ")\n";
+      return failure();
+    }
+    lastPhase = *phase;
+    emitKind = EmitKind::MLIR;
+  }
+
+  // The C interface is read before the pipeline rewrites the signature.
+  FailureOr<ModelInterface> model =
+      getModelInterface(*module, /*functionName=*/"", options.entryName);
+  if (failed(model))
+    return failure();
+
+  std::unique_ptr<llvm::TargetMachine> machine;
+  if (emitKind != EmitKind::MLIR) {
+    machine = createTargetMachine(
+        {targetTriple, targetCPU, targetFeatures}, error);
+    if (!machine) {
+      llvm::errs() << "error: " << error << "\n";
+      return failure();
+    }
+  }
+
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  for (int phase = 0; phase <= static_cast<int>(lastPhase); ++phase)
+    if (failed(buildPhase(pm, static_cast<Phase>(phase), options)))
+      return failure();
+  if (failed(pm.run(*module)))
+    return failure();
+
+  if (emitKind == EmitKind::MLIR)
+    return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {
+      module->print(os);
+      return success();
+    });
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateAndOptimize(*module, llvmContext, *machine);
+  if (!llvmModule)
+    return failure();
+
+  switch (emitKind) {
+  case EmitKind::LLVMIR:
+    return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {
+      llvmModule->print(os, nullptr);
+      return success();
+    });
+  case EmitKind::Assembly:
+    return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {
+      return emitMachineCode(*llvmModule, *machine,
+                             llvm::CodeGenFileType::AssemblyFile, os);
+    });
+  case EmitKind::Object: {
+    llvm::SmallString<128> headerPath(outputFile);
+    llvm::sys::path::replace_extension(headerPath, "h");
+    if (failed(writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {
+          return emitMachineCode(*llvmModule, *machine,
+                                 llvm::CodeGenFileType::ObjectFile, os);
+        })))
+      return failure();
+    if (failed(writeOutput(headerPath, [&](llvm::raw_pwrite_stream &os) {
+          writeCHeader(*model, llvm::sys::path::filename(inputFile), os);
+          return success();
+        }))) {
+      llvm::sys::fs::remove(outputFile);
+      return failure();
+    }
+    return success();
+  }
+  case EmitKind::Executable: {
+    llvm::SmallString<128> objectPath, headerPath;
+    if (llvm::sys::fs::createTemporaryFile("lowbit-model", "o", objectPath) ||
+        llvm::sys::fs::createTemporaryFile(model->name, "h", headerPath)) {
+      llvm::errs() << "error: cannot create temporary files\n";
+      return failure();
+    }
+    llvm::FileRemover objectRemover(objectPath), headerRemover(headerPath);
+    if (failed(writeOutput(objectPath, [&](llvm::raw_pwrite_stream &os) {
+          return emitMachineCode(*llvmModule, *machine,
+                                 llvm::CodeGenFileType::ObjectFile, os);
+        })) ||
+        failed(writeOutput(headerPath, [&](llvm::raw_pwrite_stream &os) {
+          writeCHeader(*model, llvm::sys::path::filename(inputFile), os);
+          return success();
+        })))
+      return failure();
+    std::string compiler = cCompiler.empty()
+                               ? getDefaultCCompiler(targetTriple)
+                               : cCompiler.getValue();
+    return linkExecutable(*model, compiler, objectPath, headerPath,
+                          outputFile);
+  }
+  case EmitKind::MLIR:
+    break;
+  }
+  llvm_unreachable("handled above");
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerAllLowbitPasses();
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Lowbit: compile a quantized model to "
+                              "integer-only native code\n");
+
+  DialectRegistry registry;
+  registerLowbitDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  return failed(compile(context)) ? 1 : 0;
+}
