@@ -3,10 +3,13 @@
 #include "lowbit/Target/MachineCode.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/StandardInstrumentations.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -61,13 +64,46 @@ mlir::lowbit::createTargetMachine(const TargetSpec &spec, std::string &error) {
   return machine;
 }
 
+/// Writes `module` as bitcode and reads it back into `context`.
+static std::unique_ptr<llvm::Module>
+roundTripThroughBitcode(const llvm::Module &module,
+                        llvm::LLVMContext &context) {
+  llvm::SmallVector<char, 0> buffer;
+  llvm::BitcodeWriter writer(buffer);
+  writer.writeModule(module);
+  writer.writeSymtab();
+  writer.writeStrtab();
+  llvm::Expected<std::unique_ptr<llvm::Module>> reread =
+      llvm::parseBitcodeFile(
+          llvm::MemoryBufferRef(StringRef(buffer.data(), buffer.size()),
+                                module.getModuleIdentifier()),
+          context);
+  if (!reread) {
+    llvm::consumeError(reread.takeError());
+    return nullptr;
+  }
+  return std::move(*reread);
+}
+
 std::unique_ptr<llvm::Module>
 mlir::lowbit::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
                                    llvm::TargetMachine &machine) {
-  std::unique_ptr<llvm::Module> llvmModule =
+  std::unique_ptr<llvm::Module> translated =
       translateModuleToLLVMIR(module, context);
-  if (!llvmModule) {
+  if (!translated) {
     module.emitError("translation to LLVM IR failed");
+    return nullptr;
+  }
+  // Optimizing the module exactly as translation built it miscompiles the
+  // 32-bit requantization here (InstCombine folds it to a constant), while
+  // the same module written out and read back is optimized correctly, in
+  // process and by opt-22: some in-memory state of the translated module is
+  // not what its IR says. A bitcode round trip normalizes it. See
+  // test/Target/requantize-i32-optimized.mlir.
+  std::unique_ptr<llvm::Module> llvmModule = roundTripThroughBitcode(
+      *translated, context);
+  if (!llvmModule) {
+    module.emitError("re-reading the translated LLVM IR failed");
     return nullptr;
   }
   llvmModule->setDataLayout(machine.createDataLayout());
@@ -84,7 +120,14 @@ mlir::lowbit::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
   llvm::FunctionAnalysisManager functionAnalyses;
   llvm::CGSCCAnalysisManager cgsccAnalyses;
   llvm::ModuleAnalysisManager moduleAnalyses;
-  llvm::PassBuilder builder(&machine);
+  // Standard instrumentation makes LLVM's -print-after-all, -opt-bisect-limit
+  // and friends work in lowbit-compile as they do in opt.
+  llvm::PassInstrumentationCallbacks instrumentation;
+  llvm::StandardInstrumentations standardInstrumentations(
+      context, /*DebugLogging=*/false);
+  standardInstrumentations.registerCallbacks(instrumentation, &moduleAnalyses);
+  llvm::PassBuilder builder(&machine, llvm::PipelineTuningOptions(),
+                            std::nullopt, &instrumentation);
   builder.registerModuleAnalyses(moduleAnalyses);
   builder.registerCGSCCAnalyses(cgsccAnalyses);
   builder.registerFunctionAnalyses(functionAnalyses);

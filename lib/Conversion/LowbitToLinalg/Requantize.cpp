@@ -29,17 +29,39 @@ public:
     int64_t rank = inputType.getRank();
     quant::UniformQuantizedType outputQuant = op.getOutputQuantizedType();
 
+    // Per-channel parameters enter as constant [C] tensors indexed by the
+    // innermost dimension; per-tensor ones are constants in the body.
+    SmallVector<RequantizeParam> params =
+        getRequantizeParams(op.getRounding(), path);
+    auto valuesOf = [&](RequantizeParam param) {
+      SmallVector<int64_t> values;
+      for (auto [m, n] : llvm::zip(op.getMultiplier(), op.getShift()))
+        values.push_back(computeRequantizeParam(param, m, n));
+      return values;
+    };
+    auto typeOf = [&](OpBuilder &b, RequantizeParam param) -> Type {
+      return isWideRequantizeParam(param) ? b.getI64Type() : b.getI32Type();
+    };
     SmallVector<Value> inputs{adaptor.getInput()};
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     SmallVector<AffineMap> maps{identity};
     bool perChannel = op.isPerChannel();
     if (perChannel) {
-      SmallVector<int32_t> shifts(op.getShift().begin(), op.getShift().end());
-      inputs.push_back(createI32Vector(rewriter, loc, op.getMultiplier()));
-      inputs.push_back(createI32Vector(rewriter, loc, shifts));
       AffineMap innermost = AffineMap::get(
           rank, 0, rewriter.getAffineDimExpr(rank - 1), op.getContext());
-      maps.append({innermost, innermost});
+      for (RequantizeParam param : params) {
+        Type elementType = typeOf(rewriter, param);
+        auto type = RankedTensorType::get(
+            {static_cast<int64_t>(op.getMultiplier().size())}, elementType);
+        SmallVector<APInt> values = llvm::map_to_vector(
+            valuesOf(param), [&](int64_t v) {
+              return APInt(elementType.getIntOrFloatBitWidth(), v,
+                           /*isSigned=*/true);
+            });
+        inputs.push_back(arith::ConstantOp::create(
+            rewriter, loc, DenseIntElementsAttr::get(type, values)));
+        maps.push_back(innermost);
+      }
     }
     maps.push_back(identity);
 
@@ -52,13 +74,19 @@ public:
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           RequantizeOperands operands{
               args[0],
-              perChannel ? args[1]
-                         : constantI32(b, l, op.getMultiplier().front()),
-              perChannel ? args[2] : constantI32(b, l, op.getShift().front()),
+              {},
               static_cast<int32_t>(outputQuant.getZeroPoint()),
               op.getClampMin(),
               op.getClampMax(),
               op.getRounding()};
+          for (auto [index, param] : llvm::enumerate(params))
+            operands.params[static_cast<unsigned>(param)] =
+                perChannel ? args[1 + index]
+                           : arith::ConstantOp::create(
+                                 b, l,
+                                 b.getIntegerAttr(typeOf(b, param),
+                                                  valuesOf(param).front()))
+                                 .getResult();
           Value y = buildRequantize(b, l, operands, path);
           if (resultType.getElementType() != y.getType())
             y = arith::TruncIOp::create(b, l, resultType.getElementType(), y);

@@ -26,9 +26,7 @@ public:
     return createScalarOrSplatConstant(b, loc, type, value);
   }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
   Value ashr(Value x, Value y) { return arith::ShRSIOp::create(b, loc, x, y); }
   Value lshr(Value x, Value y) { return arith::ShRUIOp::create(b, loc, x, y); }
   Value bitAnd(Value x, Value y) {
@@ -66,16 +64,24 @@ Type withElementType(Type type, Type element) {
 }
 } // namespace
 
+static Value param(const RequantizeOperands &ops, RequantizeParam p) {
+  Value value = ops.params[static_cast<unsigned>(p)];
+  assert(value && "requantize parameter not provided");
+  return value;
+}
+
 /// Single rounding, i64: (x * M0 + 2^(n-1)) >> n.
 static Value buildSingleRoundI64(IntegerArith &i32, IntegerArith &i64,
                                  const RequantizeOperands &ops) {
   OpBuilder &b = i32.b;
   Location loc = i32.loc;
   Value x = arith::ExtSIOp::create(b, loc, i64.type, ops.accumulator);
-  Value m = arith::ExtSIOp::create(b, loc, i64.type, ops.multiplier);
-  Value n = arith::ExtSIOp::create(b, loc, i64.type, ops.shift);
-  Value round = i64.shl(i64.constant(1), i64.sub(n, i64.constant(1)));
-  Value y = i64.ashr(i64.add(i64.mul(x, m), round), n);
+  Value m = param(ops, RequantizeParam::Multiplier);
+  Value n = param(ops, RequantizeParam::Shift);
+  Value product = i64.mul(x, arith::ExtSIOp::create(b, loc, i64.type, m));
+  Value y = i64.ashr(
+      i64.add(product, param(ops, RequantizeParam::RoundingAddend)),
+      arith::ExtSIOp::create(b, loc, i64.type, n));
   y = i64.clamp(i64.add(y, i64.constant(ops.outputZeroPoint)), ops.clampMin,
                 ops.clampMax);
   return arith::TruncIOp::create(b, loc, i32.type, y);
@@ -89,15 +95,13 @@ static Value buildSingleRoundI64(IntegerArith &i32, IntegerArith &i64,
 static Value buildSingleRoundI32(IntegerArith &i32,
                                  const RequantizeOperands &ops) {
   OpBuilder &b = i32.b;
-  auto product = arith::MulSIExtendedOp::create(b, i32.loc, ops.accumulator,
-                                                ops.multiplier);
-  Value r = i32.sub(ops.shift, i32.constant(32));
+  auto product = arith::MulSIExtendedOp::create(
+      b, i32.loc, ops.accumulator, param(ops, RequantizeParam::Multiplier));
+  Value r = param(ops, RequantizeParam::HighShift);
   Value isZero = i32.cmp(arith::CmpIPredicate::eq, r, i32.constant(0));
-  Value roundBit = i32.shl(i32.constant(1),
-                           i32.max(i32.sub(r, i32.constant(1)),
-                                   i32.constant(0)));
   Value carry = i32.lshr(product.getLow(), i32.constant(31));
-  Value round = i32.select(isZero, carry, roundBit);
+  Value round =
+      i32.select(isZero, carry, param(ops, RequantizeParam::HighAddend));
   Value y = i32.ashr(i32.add(product.getHigh(), round), r);
   return i32.clamp(i32.add(y, i32.constant(ops.outputZeroPoint)),
                    ops.clampMin, ops.clampMax);
@@ -110,19 +114,17 @@ static Value buildDoubleRound(IntegerArith &i32, IntegerArith &i64,
                               const RequantizeOperands &ops) {
   OpBuilder &b = i32.b;
   Location loc = i32.loc;
-  Value n = ops.shift;
-  Value left = i32.max(i32.sub(i32.constant(31), n), i32.constant(0));
-  Value right = i32.max(i32.sub(n, i32.constant(31)), i32.constant(0));
 
-  // x' = saturate_i32(x << left), computed in i64.
+  // x' = saturate_i32(x * 2^left), computed in i64.
   Value x = arith::ExtSIOp::create(b, loc, i64.type, ops.accumulator);
   Value shifted = i64.clamp(
-      i64.shl(x, arith::ExtSIOp::create(b, loc, i64.type, left)), INT32_MIN,
+      i64.mul(x, param(ops, RequantizeParam::LeftFactor)), INT32_MIN,
       INT32_MAX);
 
   // SaturatingRoundingDoublingHighMul(x', M0). Its only saturating case,
   // x' = M0 = INT32_MIN, cannot occur: the verifier keeps M0 >= 0.
-  Value m = arith::ExtSIOp::create(b, loc, i64.type, ops.multiplier);
+  Value m = arith::ExtSIOp::create(b, loc, i64.type,
+                                   param(ops, RequantizeParam::Multiplier));
   Value ab = i64.mul(shifted, m);
   Value nonNegative = i64.cmp(arith::CmpIPredicate::sge, ab, i64.constant(0));
   Value nudge = i64.select(nonNegative, i64.constant(int64_t(1) << 30),
@@ -132,7 +134,8 @@ static Value buildDoubleRound(IntegerArith &i32, IntegerArith &i64,
       i64.divTowardZero(i64.add(ab, nudge), i64.constant(int64_t(1) << 31)));
 
   // RoundingDivideByPOT(high, right).
-  Value mask = i32.sub(i32.shl(i32.constant(1), right), i32.constant(1));
+  Value right = param(ops, RequantizeParam::RightShift);
+  Value mask = param(ops, RequantizeParam::RightMask);
   Value remainder = i32.bitAnd(high, mask);
   Value negative = i32.cmp(arith::CmpIPredicate::slt, high, i32.constant(0));
   Value threshold =
@@ -147,6 +150,46 @@ static Value buildDoubleRound(IntegerArith &i32, IntegerArith &i64,
   wide = i64.clamp(i64.add(wide, i64.constant(ops.outputZeroPoint)),
                    ops.clampMin, ops.clampMax);
   return arith::TruncIOp::create(b, loc, i32.type, wide);
+}
+
+SmallVector<RequantizeParam>
+mlir::lowbit::getRequantizeParams(RoundingMode rounding, RequantizePath path) {
+  using P = RequantizeParam;
+  if (rounding == RoundingMode::Double)
+    return {P::Multiplier, P::LeftFactor, P::RightShift, P::RightMask};
+  if (path == RequantizePath::I32)
+    return {P::Multiplier, P::HighShift, P::HighAddend};
+  return {P::Multiplier, P::Shift, P::RoundingAddend};
+}
+
+int64_t mlir::lowbit::computeRequantizeParam(RequantizeParam param,
+                                             int32_t multiplier,
+                                             int32_t shift) {
+  int64_t n = shift;
+  switch (param) {
+  case RequantizeParam::Multiplier:
+    return multiplier;
+  case RequantizeParam::Shift:
+    return n;
+  case RequantizeParam::RoundingAddend:
+    return int64_t(1) << (n - 1);
+  case RequantizeParam::HighShift:
+    return n - 32;
+  case RequantizeParam::HighAddend:
+    return n > 32 ? int64_t(1) << (n - 33) : 0;
+  case RequantizeParam::LeftFactor:
+    return int64_t(1) << std::max<int64_t>(31 - n, 0);
+  case RequantizeParam::RightShift:
+    return std::max<int64_t>(n - 31, 0);
+  case RequantizeParam::RightMask:
+    return (int64_t(1) << std::max<int64_t>(n - 31, 0)) - 1;
+  }
+  llvm_unreachable("unknown requantize parameter");
+}
+
+bool mlir::lowbit::isWideRequantizeParam(RequantizeParam param) {
+  return param == RequantizeParam::RoundingAddend ||
+         param == RequantizeParam::LeftFactor;
 }
 
 Value mlir::lowbit::buildRequantize(OpBuilder &builder, Location loc,

@@ -1,8 +1,14 @@
 //===- RequantizeArith.h - Requantization as integer arith ------*- C++ -*-===//
 //
 // Builds the fixed-point requantization of docs/IntegerSemantics.md from
-// arith ops on scalars or vectors of i32, so that every lowering (linalg
-// bodies now, SIMD kernels later) emits the same contract.
+// arith ops on scalars or vectors of integers, so that every lowering
+// (linalg bodies now, SIMD kernels later) emits the same contract.
+//
+// Every power of two the formulas need (rounding addends, masks, the
+// left-shift factor) is derived from (M0, n) at compile time and enters as a
+// parameter: the arithmetic never shifts by a per-channel amount to the left.
+// (x86's baseline lowering of a variable vector `shl` goes through float
+// conversions, which would break the integer-only promise.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,20 +28,42 @@ enum class RequantizePath {
   I32,
 };
 
-/// Operands of one requantization; `multiplier` and `shift` are i32 values
-/// (scalars, or vectors shaped like `accumulator`).
+/// A per-channel constant of the requantization, derived from (M0, n).
+enum class RequantizeParam {
+  Multiplier,     // M0
+  Shift,          // n
+  RoundingAddend, // 2^(n-1)                      (single, i64 path)
+  HighShift,      // n - 32                       (single, i32 path)
+  HighAddend,     // 2^(n-33), or 0 when n = 32   (single, i32 path)
+  LeftFactor,     // 2^max(31-n, 0)               (double)
+  RightShift,     // max(n-31, 0)                 (double)
+  RightMask,      // 2^max(n-31, 0) - 1           (double)
+};
+constexpr unsigned kNumRequantizeParams = 8;
+
+/// The parameters `buildRequantize` reads for `rounding` on `path`.
+SmallVector<RequantizeParam> getRequantizeParams(RoundingMode rounding,
+                                                 RequantizePath path);
+/// The value of `param` for one channel.
+int64_t computeRequantizeParam(RequantizeParam param, int32_t multiplier,
+                               int32_t shift);
+/// Whether `param` is an i64 (else i32) value.
+bool isWideRequantizeParam(RequantizeParam param);
+
+/// Operands of one requantization. `params[p]` holds RequantizeParam p (a
+/// scalar, or a vector shaped like `accumulator`), for every p that
+/// getRequantizeParams lists; the others may be null.
 struct RequantizeOperands {
   Value accumulator;
-  Value multiplier;
-  Value shift;
+  std::array<Value, kNumRequantizeParams> params;
   int32_t outputZeroPoint;
   int32_t clampMin;
   int32_t clampMax;
   RoundingMode rounding;
 };
 
-/// Returns clamp(round(acc * multiplier * 2^-shift) + Z, clampMin, clampMax)
-/// as i32 (or a vector of i32), rounded per `operands.rounding`.
+/// Returns clamp(round(acc * M0 * 2^-n) + Z, clampMin, clampMax) as i32 (or
+/// a vector of i32), rounded per `operands.rounding`.
 Value buildRequantize(OpBuilder &builder, Location loc,
                       const RequantizeOperands &operands,
                       RequantizePath path);

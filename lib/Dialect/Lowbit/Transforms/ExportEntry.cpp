@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 
+#include <cmath>
+
 namespace mlir::lowbit {
 #define GEN_PASS_DEF_LOWBITEXPORTENTRY
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h.inc"
@@ -54,6 +56,16 @@ buildElementwise(OpBuilder &builder, Location loc, Value input, Value output,
       });
 }
 
+/// The float nearest to `bound` on the side of zero: the clamp bounds of
+/// 32-bit storage (2^31 - 1) are not floats, and rounding them away from zero
+/// would let fptosi overflow.
+static float floatTowardZero(int64_t bound) {
+  float value = static_cast<float>(bound);
+  if (std::abs(static_cast<double>(value)) > std::abs(double(bound)))
+    value = std::nextafter(value, 0.0f);
+  return value;
+}
+
 /// q = clamp(roundHalfToEven(x / scale) + Z, qmin, qmax), NaN -> Z.
 static Value buildQuantize(OpBuilder &b, Location loc, Value real,
                            quant::UniformQuantizedType type) {
@@ -70,9 +82,11 @@ static Value buildQuantize(OpBuilder &b, Location loc, Value real,
   int64_t zp = type.getZeroPoint();
   // Clamping before the conversion keeps fptosi defined for any input.
   rounded = arith::MaximumFOp::create(
-      b, loc, rounded, f32Constant(type.getStorageTypeMin() - zp));
+      b, loc, rounded,
+      f32Constant(floatTowardZero(type.getStorageTypeMin() - zp)));
   rounded = arith::MinimumFOp::create(
-      b, loc, rounded, f32Constant(type.getStorageTypeMax() - zp));
+      b, loc, rounded,
+      f32Constant(floatTowardZero(type.getStorageTypeMax() - zp)));
   Value centered = arith::FPToSIOp::create(b, loc, i32, rounded);
   Value stored = arith::AddIOp::create(
       b, loc, centered,
