@@ -76,8 +76,8 @@ public:
               args[0],
               {},
               static_cast<int32_t>(outputQuant.getZeroPoint()),
-              op.getClampMin(),
-              op.getClampMax(),
+              static_cast<int32_t>(op.getClampMin()),
+              static_cast<int32_t>(op.getClampMax()),
               op.getRounding()};
           for (auto [index, param] : llvm::enumerate(params))
             operands.params[static_cast<unsigned>(param)] =
