@@ -63,6 +63,8 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
   case Phase::Bufferize:
     return "eliminate-empty-tensors,"
            "one-shot-bufferize{bufferize-function-boundaries=false},"
+           // Small intermediates live on the stack: no malloc in the entry.
+           "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=16384}),"
            "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
            "canonicalize,cse";
   case Phase::LLVM:
