@@ -1,8 +1,23 @@
 // RUN: lowbit-opt %s -split-input-file -verify-diagnostics
 
+// One case per verifier error of lib/Dialect/Lowbit/IR/LowbitOps.cpp and per
+// ODS type constraint, plus the accepted cases at the edge of each bound.
+
+//===----------------------------------------------------------------------===//
+// lowbit.constant
+//===----------------------------------------------------------------------===//
+
 func.func @constant_shape() {
   // expected-error@+1 {{value shape does not match the result shape}}
   %0 = lowbit.constant dense<1> : tensor<2xi8> -> tensor<3x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+func.func @constant_shape_transposed() {
+  // expected-error@+1 {{value shape does not match the result shape}}
+  %0 = lowbit.constant dense<1> : tensor<2x3xi8> -> tensor<3x2x!quant.uniform<i8:f32:0, {1.0, 2.0, 3.0}>>
   return
 }
 
@@ -16,6 +31,22 @@ func.func @constant_storage() {
 
 // -----
 
+func.func @constant_float_value() {
+  // expected-error@+1 {{value element type 'f32' does not match the storage type 'i8'}}
+  %0 = lowbit.constant dense<1.0> : tensor<2xf32> -> tensor<2x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+func.func @constant_integer_mismatch() {
+  // expected-error@+1 {{value element type 'i8' does not match the storage type 'i32'}}
+  %0 = lowbit.constant dense<1> : tensor<2xi8> -> tensor<2xi32>
+  return
+}
+
+// -----
+
 func.func @constant_float() {
   // expected-error@+1 {{result element type must be quantized or integer}}
   %0 = lowbit.constant dense<1.0> : tensor<2xf32> -> tensor<2xf32>
@@ -24,9 +55,31 @@ func.func @constant_float() {
 
 // -----
 
-func.func @fc_rank(%x: tensor<4x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x4x!quant.uniform<i8:f32, 1.0>>) {
+// The custom form cannot even spell an unranked result; the generic form
+// reaches the ODS constraint.
+func.func @constant_unranked() {
+  // expected-error@+1 {{result #0 must be ranked tensor of any type values, but got 'tensor<*xi8>'}}
+  %0 = "lowbit.constant"() <{value = dense<1> : tensor<2xi8>}> : () -> tensor<*xi8>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// lowbit.fully_connected
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @fc_rank_input(%x: tensor<4x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x4x!quant.uniform<i8:f32, 1.0>>) {
   // expected-error@+1 {{expects a rank-2 input [M, K] and weight [N, K]}}
   %0 = lowbit.fully_connected %x, %w : tensor<4x!quant.uniform<i8:f32, 1.0>>, tensor<2x4x!quant.uniform<i8:f32, 1.0>> -> tensor<1x2xi32>
+  return
+}
+
+// -----
+
+func.func @fc_rank_weight(%x: tensor<1x4x!quant.uniform<i8:f32, 1.0>>, %w: tensor<1x2x4x!quant.uniform<i8:f32, 1.0>>) {
+  // expected-error@+1 {{expects a rank-2 input [M, K] and weight [N, K]}}
+  %0 = lowbit.fully_connected %x, %w : tensor<1x4x!quant.uniform<i8:f32, 1.0>>, tensor<1x2x4x!quant.uniform<i8:f32, 1.0>> -> tensor<1x2xi32>
   return
 }
 
@@ -35,6 +88,15 @@ func.func @fc_rank(%x: tensor<4x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x4x!qu
 func.func @fc_k(%x: tensor<1x4x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x5x!quant.uniform<i8:f32, 1.0>>) {
   // expected-error@+1 {{input has K = 4 but weight has K = 5}}
   %0 = lowbit.fully_connected %x, %w : tensor<1x4x!quant.uniform<i8:f32, 1.0>>, tensor<2x5x!quant.uniform<i8:f32, 1.0>> -> tensor<1x2xi32>
+  return
+}
+
+// -----
+
+// K must be static (the int32 bound depends on it), even when both agree.
+func.func @fc_dynamic_k(%x: tensor<1x?x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x?x!quant.uniform<i8:f32, 1.0>>) {
+  // expected-error@+1 {{input has K = }}
+  %0 = lowbit.fully_connected %x, %w : tensor<1x?x!quant.uniform<i8:f32, 1.0>>, tensor<2x?x!quant.uniform<i8:f32, 1.0>> -> tensor<1x2xi32>
   return
 }
 
@@ -65,9 +127,48 @@ func.func @fc_overflow(%x: tensor<1x40000x!quant.uniform<u8:f32, 1.0>>, %w: tens
 
 // -----
 
+// The bound is exact: with both zero points at -128, |q - Z| <= 255, and
+// 33025 * 255^2 = 2147450625 fits in int32 while 33026 * 255^2 = 2147515650
+// does not.
+func.func @fc_overflow_edge(%x: tensor<1x33025x!quant.uniform<i8:f32, 1.0:-128>>, %w: tensor<1x33025x!quant.uniform<i8:f32, 1.0:-128>>, %x1: tensor<1x33026x!quant.uniform<i8:f32, 1.0:-128>>, %w1: tensor<1x33026x!quant.uniform<i8:f32, 1.0:-128>>) {
+  %0 = lowbit.fully_connected %x, %w : tensor<1x33025x!quant.uniform<i8:f32, 1.0:-128>>, tensor<1x33025x!quant.uniform<i8:f32, 1.0:-128>> -> tensor<1x1xi32>
+  // expected-error@+1 {{accumulating K = 33026 products of magnitude up to 65025 can overflow int32}}
+  %1 = lowbit.fully_connected %x1, %w1 : tensor<1x33026x!quant.uniform<i8:f32, 1.0:-128>>, tensor<1x33026x!quant.uniform<i8:f32, 1.0:-128>> -> tensor<1x1xi32>
+  return
+}
+
+// -----
+
+// Per-axis weight zero points count per channel: the worst is the second
+// channel, |-128 - 100| = 228; the input gives |-128 - 0| = 128, so a
+// product reaches 29184 and 73585 * 29184 = 2147504640 > 2^31 - 1.
+func.func @fc_overflow_per_axis(%x: tensor<1x73585x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x73585x!quant.uniform<i8:f32:0, {1.0:0, 1.0:100}>>) {
+  // expected-error@+1 {{accumulating K = 73585 products of magnitude up to 29184 can overflow int32}}
+  %0 = lowbit.fully_connected %x, %w : tensor<1x73585x!quant.uniform<i8:f32, 1.0>>, tensor<2x73585x!quant.uniform<i8:f32:0, {1.0:0, 1.0:100}>> -> tensor<1x2xi32>
+  return
+}
+
+// -----
+
 func.func @fc_bias(%x: tensor<1x2x!quant.uniform<i8:f32, 1.0>>, %w: tensor<3x2x!quant.uniform<i8:f32, 1.0>>, %b: tensor<2xi32>) {
   // expected-error@+1 {{bias must be [3], got 'tensor<2xi32>'}}
   %0 = lowbit.fully_connected %x, %w, %b : tensor<1x2x!quant.uniform<i8:f32, 1.0>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>>, tensor<2xi32> -> tensor<1x3xi32>
+  return
+}
+
+// -----
+
+func.func @fc_bias_rank(%x: tensor<1x2x!quant.uniform<i8:f32, 1.0>>, %w: tensor<3x2x!quant.uniform<i8:f32, 1.0>>, %b: tensor<1x3xi32>) {
+  // expected-error@+1 {{bias must be [3], got 'tensor<1x3xi32>'}}
+  %0 = lowbit.fully_connected %x, %w, %b : tensor<1x2x!quant.uniform<i8:f32, 1.0>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>>, tensor<1x3xi32> -> tensor<1x3xi32>
+  return
+}
+
+// -----
+
+func.func @fc_bias_type(%x: tensor<1x2x!quant.uniform<i8:f32, 1.0>>, %w: tensor<3x2x!quant.uniform<i8:f32, 1.0>>, %b: tensor<3xi16>) {
+  // expected-error@+1 {{operand #2 must be ranked tensor of 32-bit signless integer values, but got 'tensor<3xi16>'}}
+  %0 = lowbit.fully_connected %x, %w, %b : tensor<1x2x!quant.uniform<i8:f32, 1.0>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>>, tensor<3xi16> -> tensor<1x3xi32>
   return
 }
 
@@ -81,6 +182,14 @@ func.func @fc_result(%x: tensor<1x2x!quant.uniform<i8:f32, 1.0>>, %w: tensor<3x2
 
 // -----
 
+func.func @fc_result_type(%x: tensor<1x2x!quant.uniform<i8:f32, 1.0>>, %w: tensor<3x2x!quant.uniform<i8:f32, 1.0>>) {
+  // expected-error@+1 {{result #0 must be ranked tensor of 32-bit signless integer values, but got 'tensor<1x3xi64>'}}
+  %0 = lowbit.fully_connected %x, %w : tensor<1x2x!quant.uniform<i8:f32, 1.0>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>> -> tensor<1x3xi64>
+  return
+}
+
+// -----
+
 func.func @fc_input_per_axis(%x: tensor<1x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>>, %w: tensor<3x2x!quant.uniform<i8:f32, 1.0>>) {
   // expected-error@+1 {{operand #0 must be ranked tensor of per-tensor uniform quantized type values}}
   %0 = lowbit.fully_connected %x, %w : tensor<1x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>>, tensor<3x2x!quant.uniform<i8:f32, 1.0>> -> tensor<1x3xi32>
@@ -89,9 +198,29 @@ func.func @fc_input_per_axis(%x: tensor<1x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>
 
 // -----
 
+func.func @fc_weight_integer(%x: tensor<1x2x!quant.uniform<i8:f32, 1.0>>, %w: tensor<3x2xi8>) {
+  // expected-error@+1 {{operand #1 must be ranked tensor of uniform quantized type values, but got 'tensor<3x2xi8>'}}
+  %0 = lowbit.fully_connected %x, %w : tensor<1x2x!quant.uniform<i8:f32, 1.0>>, tensor<3x2xi8> -> tensor<1x3xi32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// lowbit.requantize
+//===----------------------------------------------------------------------===//
+
+// -----
+
 func.func @rq_counts(%acc: tensor<4xi32>) {
   // expected-error@+1 {{needs as many shifts as multipliers (at least one), got 2 multipliers and 1 shifts}}
   %0 = lowbit.requantize %acc multiplier [1073741824, 1073741824] shift [31] clamp [-128, 127] : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+func.func @rq_counts_more_shifts(%acc: tensor<4xi32>) {
+  // expected-error@+1 {{needs as many shifts as multipliers (at least one), got 1 multipliers and 2 shifts}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31, 31] clamp [-128, 127] : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
   return
 }
 
@@ -113,9 +242,37 @@ func.func @rq_channels(%acc: tensor<2x3xi32>) {
 
 // -----
 
+// Channels are the innermost dimension, not the outermost.
+func.func @rq_channels_outer(%acc: tensor<2x3xi32>) {
+  // expected-error@+1 {{has 2 per-channel multipliers for 3 channels in the innermost dimension}}
+  %0 = lowbit.requantize %acc multiplier [1, 2] shift [31, 31] clamp [-128, 127] : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// A rank-0 tensor has one channel.
+func.func @rq_channels_scalar(%acc: tensor<i32>) {
+  // expected-error@+1 {{has 2 per-channel multipliers for 1 channels in the innermost dimension}}
+  %0 = lowbit.requantize %acc multiplier [1, 2] shift [31, 31] clamp [-128, 127] : tensor<i32> -> tensor<!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
 func.func @rq_negative(%acc: tensor<4xi32>) {
   // expected-error@+1 {{multiplier must be non-negative, got -5}}
   %0 = lowbit.requantize %acc multiplier [-5] shift [31] clamp [-128, 127] : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// INT32_MIN is the one multiplier that would saturate the doubling high
+// multiply of double rounding.
+func.func @rq_negative_per_channel(%acc: tensor<2xi32>) {
+  // expected-error@+1 {{multiplier must be non-negative, got -2147483648}}
+  %0 = lowbit.requantize %acc multiplier [1073741824, -2147483648] shift [31, 31] clamp [-128, 127] rounding <double> : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 1.0>>
   return
 }
 
@@ -129,9 +286,25 @@ func.func @rq_shift_zero(%acc: tensor<4xi32>) {
 
 // -----
 
+func.func @rq_shift_negative(%acc: tensor<4xi32>) {
+  // expected-error@+1 {{shift must be in [1, 62], got -3}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [-3] clamp [-128, 127] : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
 func.func @rq_shift_large(%acc: tensor<4xi32>) {
   // expected-error@+1 {{shift must be in [1, 62], got 63}}
   %0 = lowbit.requantize %acc multiplier [1073741824] shift [63] clamp [-128, 127] : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+func.func @rq_shift_large_per_channel(%acc: tensor<2xi32>) {
+  // expected-error@+1 {{shift must be in [1, 62], got 63}}
+  %0 = lowbit.requantize %acc multiplier [1, 1] shift [62, 63] clamp [-128, 127] : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 1.0>>
   return
 }
 
@@ -153,8 +326,66 @@ func.func @rq_clamp_storage(%acc: tensor<4xi32>) {
 
 // -----
 
+func.func @rq_clamp_storage_low(%acc: tensor<4xi32>) {
+  // expected-error@+1 {{clamp range [-129, 0] exceeds the storage range [-128, 127]}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [-129, 0] : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// The storage range is that of the type, narrow ranges included.
+func.func @rq_clamp_narrow_storage(%acc: tensor<4xi32>) {
+  // expected-error@+1 {{clamp range [0, 255] exceeds the storage range [1, 255]}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [0, 255] : tensor<4xi32> -> tensor<4x!quant.uniform<u8<1:255>:f32, 1.0:1>>
+  return
+}
+
+// -----
+
 func.func @rq_float_output(%acc: tensor<4xi32>) {
-  // expected-error@+1 {{result #0 must be ranked tensor of per-tensor uniform quantized type values}}
+  // expected-error@+1 {{result #0 must be ranked tensor of per-tensor uniform quantized type values, but got 'tensor<4xf32>'}}
   %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [0, 1] : tensor<4xi32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @rq_integer_output(%acc: tensor<4xi32>) {
+  // expected-error@+1 {{result #0 must be ranked tensor of per-tensor uniform quantized type values, but got 'tensor<4xi8>'}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [0, 1] : tensor<4xi32> -> tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @rq_per_axis_output(%acc: tensor<2xi32>) {
+  // expected-error@+1 {{result #0 must be ranked tensor of per-tensor uniform quantized type values}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [-128, 127] : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32:0, {1.0, 2.0}>>
+  return
+}
+
+// -----
+
+func.func @rq_input_type(%acc: tensor<4xi16>) {
+  // expected-error@+1 {{operand #0 must be ranked tensor of 32-bit signless integer values, but got 'tensor<4xi16>'}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [-128, 127] : tensor<4xi16> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+func.func @rq_shape(%acc: tensor<4xi32>) {
+  // expected-error@+1 {{requires the same shape for all operands and results}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [-128, 127] : tensor<4xi32> -> tensor<5x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+func.func @rq_rounding_mode(%acc: tensor<4xi32>) {
+  // expected-error@+2 {{expected ::mlir::lowbit::RoundingMode to be one of: single, double}}
+  // expected-error@+1 {{failed to parse Lowbit_RoundingModeAttr parameter 'value'}}
+  %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [-128, 127] rounding <triple> : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
   return
 }
