@@ -58,6 +58,8 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
   case Phase::Linalg:
     return std::string("convert-lowbit-to-linalg{allow-i32-requantize=") +
            (options.allowI32Requantize ? "true" : "false") +
+           " test-plant-rounding-error=" +
+           (options.testPlantRoundingError ? "true" : "false") +
            "},inline,symbol-dce,"
            "func.func(convert-elementwise-to-linalg),canonicalize,cse";
   case Phase::Bufferize:

@@ -1,7 +1,13 @@
-//===- Interpreter.cpp - Reference interpreter of the lowbit dialect -----===//
+//===- Interpreter.cpp - Reference interpreter of the lowbit dialect ------===//
 //
-// Scalar and simple on purpose: one loop per op, every value an int64, the
-// arithmetic from lowbit/Support/FixedPoint.h.
+// Part of the Lowbit project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Scalar and simple on purpose: one loop nest per op, every value an int64
+// (dot products summed in 128 bits), the requantization arithmetic from
+// lowbit/Support/FixedPoint.h. Nothing here is shared with the compiler's
+// lowerings.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,141 +15,260 @@
 
 #include "lowbit/Support/FixedPoint.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::lowbit;
 
-static ::lowbit::RoundingMode toSupport(RoundingMode mode) {
-  return mode == RoundingMode::Double ? ::lowbit::RoundingMode::Double
-                                      : ::lowbit::RoundingMode::Single;
+__extension__ typedef __int128 Int128;
+
+std::optional<StorageType> mlir::lowbit::getStorageType(Type elementType) {
+  if (auto quantized = dyn_cast<quant::QuantizedType>(elementType)) {
+    unsigned width = quantized.getStorageTypeIntegralWidth();
+    if (width == 0 || width > 32)
+      return std::nullopt;
+    return StorageType{width, quantized.isSigned(),
+                       quantized.getStorageTypeMin(),
+                       quantized.getStorageTypeMax()};
+  }
+  if (auto integer = dyn_cast<IntegerType>(elementType)) {
+    unsigned width = integer.getWidth();
+    if (width == 0 || width > 32)
+      return std::nullopt;
+    // Signless integers (the storage of signed quantized types, and
+    // accumulators) are read as signed, as the lowbit ops use them.
+    if (integer.isUnsigned())
+      return StorageType{width, false, 0, (int64_t(1) << width) - 1};
+    return StorageType{width, true, -(int64_t(1) << (width - 1)),
+                       (int64_t(1) << (width - 1)) - 1};
+  }
+  return std::nullopt;
 }
 
-/// Checks that every value fits the storage range of `type`'s elements.
-static LogicalResult checkRange(Operation *op, Type type,
-                                const StoredTensor &tensor, StringRef what) {
-  Type element = cast<ShapedType>(type).getElementType();
-  int64_t lo, hi;
-  if (auto quantized = dyn_cast<quant::QuantizedType>(element)) {
-    lo = quantized.getStorageTypeMin();
-    hi = quantized.getStorageTypeMax();
-  } else {
-    unsigned width = element.getIntOrFloatBitWidth();
-    lo = -(int64_t(1) << (width - 1));
-    hi = (int64_t(1) << (width - 1)) - 1;
-  }
-  for (int64_t v : tensor.values)
-    if (v < lo || v > hi)
-      return op->emitError() << what << " value " << v
-                             << " is outside the storage range [" << lo
-                             << ", " << hi << "]";
+/// The storage of the elements of the tensor type `type`; emits an error at
+/// `op` and fails for anything else.
+static FailureOr<StorageType> getTensorStorage(Operation *op, Type type) {
+  auto tensorType = dyn_cast<RankedTensorType>(type);
+  std::optional<StorageType> storage =
+      tensorType && tensorType.hasStaticShape()
+          ? getStorageType(tensorType.getElementType())
+          : std::nullopt;
+  if (!storage)
+    return op->emitError("the reference interpreter does not support values "
+                         "of type ")
+           << type
+           << " (expected a static tensor of a quantized or integer type of "
+              "at most 32 bits)";
+  return *storage;
+}
+
+/// `bits` (the low `storage.width` bits of a stored value) read with the
+/// signedness of `storage`.
+static int64_t fromBits(uint64_t bits, const StorageType &storage) {
+  uint64_t mask = (uint64_t(1) << storage.width) - 1;
+  bits &= mask;
+  if (storage.isSigned && (bits >> (storage.width - 1)) & 1)
+    return static_cast<int64_t>(bits | ~mask);
+  return static_cast<int64_t>(bits);
+}
+
+/// Checks that every value of `tensor`, which `op` reads as `what`, lies in
+/// the storage range of `type`.
+static LogicalResult checkRange(Operation *op, const Twine &what, Type type,
+                                const StoredTensor &tensor) {
+  FailureOr<StorageType> storage = getTensorStorage(op, type);
+  if (failed(storage))
+    return failure();
+  for (auto [position, value] : llvm::enumerate(tensor.values))
+    if (value < storage->min || value > storage->max)
+      return op->emitError(what)
+             << " holds " << value << " at element " << position
+             << ", outside the storage range [" << storage->min << ", "
+             << storage->max << "] of " << type;
   return success();
 }
 
-static StoredTensor evaluateConstant(ConstantOp op) {
-  StoredTensor result;
-  result.shape = llvm::to_vector(op.getType().getShape());
-  bool isUnsigned = false;
-  if (auto q = dyn_cast<quant::QuantizedType>(op.getType().getElementType()))
-    isUnsigned = !q.isSigned();
-  for (const APInt &v : op.getValue().getValues<APInt>())
-    result.values.push_back(isUnsigned ? int64_t(v.getZExtValue())
-                                       : v.getSExtValue());
+static SmallVector<int64_t> getStaticShape(Type type) {
+  return llvm::to_vector(cast<RankedTensorType>(type).getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+static FailureOr<StoredTensor> evaluateConstant(ConstantOp op) {
+  FailureOr<StorageType> storage = getTensorStorage(op, op.getType());
+  if (failed(storage))
+    return failure();
+  StoredTensor result{getStaticShape(op.getType()), {}};
+  ElementsAttr value = op.getValue();
+  if (auto values = value.tryGetValues<APInt>()) {
+    for (const APInt &element : *values)
+      result.values.push_back(fromBits(element.getZExtValue(), *storage));
+    return result;
+  }
+  // dense_resource blobs hold the elements packed little-endian.
+  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+  if (!resource || storage->width % 8 != 0)
+    return op.emitError("the reference interpreter cannot read the value ")
+           << value;
+  ArrayRef<char> data = resource.getData();
+  size_t bytes = storage->width / 8;
+  size_t count = value.getNumElements();
+  if (data.size() != count * bytes)
+    return op.emitError("dense_resource value holds ")
+           << data.size() << " bytes, expected " << count * bytes;
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t bits = 0;
+    for (size_t b = 0; b < bytes; ++b)
+      bits |= uint64_t(static_cast<unsigned char>(data[i * bytes + b]))
+              << (8 * b);
+    result.values.push_back(fromBits(bits, *storage));
+  }
   return result;
 }
 
+/// acc[m, n] = bias[n] + sum_k (x[m, k] - Zx) * (w[n, k] - Zw[n]), exact in
+/// 128 bits (32-bit operands give 64-bit products) and then checked to fit
+/// int32.
 static FailureOr<StoredTensor>
 evaluateFullyConnected(FullyConnectedOp op, const StoredTensor &x,
                        const StoredTensor &w, const StoredTensor *bias) {
   auto inputType = cast<quant::UniformQuantizedType>(
       op.getInput().getType().getElementType());
   Type weightElement = op.getWeight().getType().getElementType();
-  int64_t m = x.shape[0], k = x.shape[1], n = w.shape[0];
   auto weightZeroPoint = [&](int64_t channel) -> int64_t {
     if (auto perAxis =
             dyn_cast<quant::UniformQuantizedPerAxisType>(weightElement))
       return perAxis.getZeroPoints()[channel];
     return cast<quant::UniformQuantizedType>(weightElement).getZeroPoint();
   };
-  StoredTensor result{{m, n}, std::vector<int64_t>(m * n)};
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) {
-      int64_t acc = bias ? bias->values[j] : 0;
-      for (int64_t l = 0; l < k; ++l)
-        acc += (x.values[i * k + l] - inputType.getZeroPoint()) *
-               (w.values[j * k + l] - weightZeroPoint(j));
-      if (acc < INT32_MIN || acc > INT32_MAX)
+  int64_t rows = x.shape[0], depth = x.shape[1], channels = w.shape[0];
+  int64_t inputZeroPoint = inputType.getZeroPoint();
+  StoredTensor result{{rows, channels}, std::vector<int64_t>(rows * channels)};
+  for (int64_t m = 0; m < rows; ++m) {
+    for (int64_t n = 0; n < channels; ++n) {
+      Int128 acc = bias ? bias->values[n] : 0;
+      for (int64_t k = 0; k < depth; ++k)
+        acc += Int128(x.values[m * depth + k] - inputZeroPoint) *
+               (w.values[n * depth + k] - weightZeroPoint(n));
+      if (acc < INT32_MIN || acc > INT32_MAX) {
+        APInt wide(128, {static_cast<uint64_t>(acc),
+                         static_cast<uint64_t>(acc >> 64)});
         return op.emitError("accumulator ")
-               << acc << " overflows int32 at [" << i << ", " << j << "]";
-      result.values[i * n + j] = acc;
+               << llvm::toString(wide, 10, /*Signed=*/true) << " at [" << m
+               << ", " << n << "] overflows int32";
+      }
+      result.values[m * channels + n] = static_cast<int64_t>(acc);
     }
-  return result;
-}
-
-static StoredTensor evaluateRequantize(RequantizeOp op, const StoredTensor &x,
-                                       std::optional<RoundingMode> rounding) {
-  ::lowbit::RoundingMode mode = toSupport(rounding.value_or(op.getRounding()));
-  int64_t zeroPoint = op.getOutputQuantizedType().getZeroPoint();
-  int64_t channels = op.getMultiplier().size();
-  int64_t inner = x.shape.empty() ? 1 : x.shape.back();
-  StoredTensor result{x.shape, std::vector<int64_t>(x.values.size())};
-  for (size_t i = 0; i < x.values.size(); ++i) {
-    int64_t c = channels > 1 ? int64_t(i) % inner : 0;
-    ::lowbit::FixedPointMultiplier multiplier{op.getMultiplier()[c],
-                                              op.getShift()[c]};
-    result.values[i] = ::lowbit::requantize(
-        static_cast<int32_t>(x.values[i]), multiplier,
-        static_cast<int32_t>(zeroPoint),
-        static_cast<int32_t>(op.getClampMin()),
-        static_cast<int32_t>(op.getClampMax()), mode);
   }
   return result;
 }
+
+/// out = clamp(round(x * M0 * 2^-n) + Z, clamp_min, clamp_max) per element,
+/// with channel c = the innermost index when there are several (M0, n).
+static StoredTensor evaluateRequantize(RequantizeOp op, const StoredTensor &x,
+                                       std::optional<RoundingMode> rounding) {
+  ::lowbit::RoundingMode mode =
+      rounding.value_or(op.getRounding()) == RoundingMode::Double
+          ? ::lowbit::RoundingMode::Double
+          : ::lowbit::RoundingMode::Single;
+  ArrayRef<int32_t> multipliers = op.getMultiplier();
+  ArrayRef<int8_t> shifts = op.getShift();
+  auto zeroPoint =
+      static_cast<int32_t>(op.getOutputQuantizedType().getZeroPoint());
+  int64_t inner = x.shape.empty() ? 1 : x.shape.back();
+  StoredTensor result{x.shape, std::vector<int64_t>(x.values.size())};
+  for (size_t i = 0; i < x.values.size(); ++i) {
+    size_t c = multipliers.size() > 1 ? i % inner : 0;
+    result.values[i] = ::lowbit::requantize(
+        static_cast<int32_t>(x.values[i]),
+        ::lowbit::FixedPointMultiplier{multipliers[c], shifts[c]}, zeroPoint,
+        op.getClampMin(), op.getClampMax(), mode);
+  }
+  return result;
+}
+
+/// Reinterprets the stored bits of `x` with the storage of the result type.
+static FailureOr<StoredTensor> evaluateStorageCast(quant::StorageCastOp op,
+                                                   const StoredTensor &x) {
+  FailureOr<StorageType> storage = getTensorStorage(op, op.getType());
+  if (failed(storage))
+    return failure();
+  StoredTensor result{x.shape, {}};
+  for (int64_t value : x.values)
+    result.values.push_back(fromBits(static_cast<uint64_t>(value), *storage));
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
 
 FailureOr<StoredTensor>
 mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
                         std::optional<RoundingMode> rounding,
                         ValueObserver observe) {
-  if (model.getNumArguments() != 1 || !model.getBody().hasOneBlock())
-    return model.emitError("the interpreter runs single-block functions of "
-                           "one argument");
-  llvm::DenseMap<Value, StoredTensor> values;
+  if (model.isExternal() || !model.getBody().hasOneBlock() ||
+      model.getNumArguments() != 1 || model.getNumResults() != 1)
+    return model.emitError("the reference interpreter runs single-block "
+                           "functions of one argument and one result");
   Value argument = model.getArgument(0);
-  if (failed(checkRange(model, argument.getType(), input, "input")))
+  FailureOr<StorageType> inputStorage =
+      getTensorStorage(model, argument.getType());
+  if (failed(inputStorage))
     return failure();
+  SmallVector<int64_t> inputShape = getStaticShape(argument.getType());
+  if (input.shape != inputShape ||
+      static_cast<int64_t>(input.values.size()) !=
+          cast<RankedTensorType>(argument.getType()).getNumElements())
+    return model.emitError("the input does not have the shape of ")
+           << argument.getType();
+  if (failed(checkRange(model, "the input", argument.getType(), input)))
+    return failure();
+
+  llvm::DenseMap<Value, StoredTensor> values;
   values[argument] = input;
+  if (observe)
+    observe(argument, input);
 
   for (Operation &op : model.getBody().front()) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      if (ret.getNumOperands() != 1)
-        return ret.emitError("the interpreter expects one returned value");
-      return values.lookup(ret.getOperand(0));
-    }
-    auto get = [&](Value v) -> const StoredTensor & { return values[v]; };
+    if (!isa<ConstantOp, FullyConnectedOp, RequantizeOp, quant::StorageCastOp,
+             func::ReturnOp>(op))
+      return op.emitError("the reference interpreter does not support '")
+             << op.getName() << "'";
+    for (auto [index, operand] : llvm::enumerate(op.getOperands()))
+      if (failed(checkRange(&op, "operand #" + Twine(index), operand.getType(),
+                            values.at(operand))))
+        return failure();
+    auto get = [&](Value value) -> const StoredTensor & {
+      return values.at(value);
+    };
+
+    if (auto ret = dyn_cast<func::ReturnOp>(op))
+      return get(ret.getOperand(0));
+
     FailureOr<StoredTensor> result = failure();
     if (auto constant = dyn_cast<ConstantOp>(op)) {
       result = evaluateConstant(constant);
-    } else if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
-      StoredTensor bias;
-      if (fc.getBias())
-        bias = get(fc.getBias());
-      result = evaluateFullyConnected(fc, get(fc.getInput()),
-                                      get(fc.getWeight()),
-                                      fc.getBias() ? &bias : nullptr);
+    } else if (auto fullyConnected = dyn_cast<FullyConnectedOp>(op)) {
+      Value bias = fullyConnected.getBias();
+      result = evaluateFullyConnected(
+          fullyConnected, get(fullyConnected.getInput()),
+          get(fullyConnected.getWeight()), bias ? &get(bias) : nullptr);
     } else if (auto requantize = dyn_cast<RequantizeOp>(op)) {
-      result = evaluateRequantize(requantize, get(requantize.getInput()),
-                                  rounding);
-    } else if (auto cast = dyn_cast<quant::StorageCastOp>(op)) {
-      result = get(cast.getInput());
+      result =
+          evaluateRequantize(requantize, get(requantize.getInput()), rounding);
     } else {
-      return op.emitError("the reference interpreter does not support '")
-             << op.getName() << "'";
+      auto storageCast = cast<quant::StorageCastOp>(op);
+      result = evaluateStorageCast(storageCast, get(storageCast.getInput()));
     }
-    if (failed(result) ||
-        failed(checkRange(&op, op.getResult(0).getType(), *result, "result")))
+    if (failed(result))
       return failure();
     if (observe)
-      observe(&op, *result);
+      observe(op.getResult(0), *result);
     values[op.getResult(0)] = std::move(*result);
   }
   return model.emitError("the model function has no return");

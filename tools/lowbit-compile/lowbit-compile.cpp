@@ -87,6 +87,11 @@ cl::opt<bool> noI32Requantize(
     "no-i32-requantize",
     cl::desc("Always use the 64-bit requantize lowering"), cl::init(false),
     cl::cat(category));
+cl::opt<bool> testPlantRoundingError(
+    "test-plant-rounding-error",
+    cl::desc("Test only: round ties down instead of up in single rounding, "
+             "to show that differential tests catch it"),
+    cl::init(false), cl::Hidden, cl::cat(category));
 cl::opt<std::string>
     cCompiler("cc",
               cl::desc("C compiler used to link --emit=exe (default: cc, or "
@@ -149,6 +154,7 @@ static LogicalResult compile(MLIRContext &context) {
   if (rounding.getNumOccurrences())
     options.rounding = rounding;
   options.allowI32Requantize = !noI32Requantize;
+  options.testPlantRoundingError = testPlantRoundingError;
 
   Phase lastPhase = Phase::LLVM;
   if (!untilPhase.empty()) {

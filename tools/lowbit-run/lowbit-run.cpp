@@ -1,11 +1,23 @@
 //===- lowbit-run.cpp - Run a model in the reference interpreter -*- C++ -*-=//
 //
-//   lowbit-run MODEL.mlir INPUT.npy OUTPUT.npy [--rounding=single|double]
+// Part of the Lowbit project.
 //
-// The same contract as an executable from `lowbit-compile --emit=exe`
-// (float32 .npy in and out, quantize at the boundary, one sample or a batch
-// [N, ...]), computed by the reference interpreter instead of compiled code:
-// `cmp` of the two outputs is the differential test.
+//===----------------------------------------------------------------------===//
+//
+//   lowbit-run MODEL.mlir INPUT.npy OUTPUT.npy [--rounding=single|double]
+//              [--dump=DIR]
+//
+// The contract of an executable built by `lowbit-compile --emit=exe`
+// (lib/Target/ExecutableMain.c): float32 .npy in and out, quantized and
+// dequantized at the boundary with lowbit::quantizeReal / dequantize, one
+// sample or a batch [N, ...], the same error messages, and OUTPUT.npy
+// written only on success. The model itself runs in the reference
+// interpreter instead of compiled code, so `cmp` of the two outputs is the
+// differential test.
+//
+// --dump=DIR writes every value computed for the first sample, in its
+// storage type, as DIR/<NN>_<op name>.npy, and DIR/index.txt listing each
+// file with its op, location and type.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,137 +25,179 @@
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Reference/Interpreter.h"
 #include "lowbit/Support/FixedPoint.h"
+#include "lowbit/Support/Npy.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
-
-#include <cstring>
 
 using namespace mlir;
 using namespace mlir::lowbit;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
-                                      cl::Required);
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.npy>"),
-                                      cl::Required);
-static cl::opt<std::string> outputFile(cl::Positional,
-                                       cl::desc("<output.npy>"), cl::Required);
-static cl::opt<RoundingMode> rounding(
-    "rounding", cl::desc("Override the rounding of every requantize"),
-    cl::values(clEnumValN(RoundingMode::Single, "single", "single rounding"),
-               clEnumValN(RoundingMode::Double, "double", "double rounding")));
-
 namespace {
-/// A float32 array read from or written to a .npy file.
-struct FloatArray {
-  SmallVector<int64_t> shape;
-  std::vector<float> values;
+cl::OptionCategory category("lowbit-run options");
+
+cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.mlir>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.npy>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputFile(cl::Positional, cl::desc("<output.npy>"),
+                                cl::Required, cl::cat(category));
+cl::opt<RoundingMode> rounding(
+    "rounding",
+    cl::desc("Rounding of every requantization (default: as in the model)"),
+    cl::values(clEnumValN(RoundingMode::Single, "single", "single rounding"),
+               clEnumValN(RoundingMode::Double, "double",
+                          "double rounding (gemmlowp / TFLite reference)")),
+    cl::cat(category));
+cl::opt<std::string>
+    dumpDir("dump",
+            cl::desc("Write every intermediate tensor of the first sample "
+                     "to DIR (stored values, one .npy per value, and "
+                     "index.txt)"),
+            cl::value_desc("DIR"), cl::cat(category));
+
+/// One value computed for the first sample, kept for --dump.
+struct DumpedValue {
+  Value value;
+  StoredTensor tensor;
 };
 } // namespace
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "(" + llvm::join(llvm::map_range(shape, [](int64_t d) {
-                                        return std::to_string(d);
-                                      }),
-                                      ", ");
-  return text + (shape.size() == 1 ? ",)" : ")");
+/// Prints "error: <what>", or "error: <file>: <what>", as the compiled
+/// executables do.
+static LogicalResult fail(StringRef file, const Twine &what) {
+  llvm::errs() << "error: ";
+  if (!file.empty())
+    llvm::errs() << file << ": ";
+  llvm::errs() << what << "\n";
+  return failure();
 }
 
-/// Reads a little-endian float32 .npy file (format 1.0, 2.0 or 3.0).
-static FailureOr<FloatArray> readNpy(StringRef path) {
-  auto fail = [&](const Twine &what) {
-    llvm::errs() << "error: " << path << ": " << what << "\n";
-    return failure();
-  };
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer)
-    return fail("cannot open: " + buffer.getError().message());
-  StringRef data = (*buffer)->getBuffer();
-  if (data.size() < 10 || !data.starts_with("\x93NUMPY"))
-    return fail("not a .npy file");
-  unsigned major = static_cast<unsigned char>(data[6]);
-  size_t lengthBytes = major == 1 ? 2 : 4;
-  if (major < 1 || major > 3 || data.size() < 8 + lengthBytes)
-    return fail("unsupported .npy version");
-  size_t headerLength = 0;
-  for (size_t i = 0; i < lengthBytes; ++i)
-    headerLength |= size_t(static_cast<unsigned char>(data[8 + i])) << (8 * i);
-  size_t offset = 8 + lengthBytes;
-  if (data.size() < offset + headerLength)
-    return fail("truncated header");
-  StringRef header = data.substr(offset, headerLength);
+/// `loc` as "file:line:col" where it has one.
+static std::string formatLocation(Location loc) {
+  if (auto fileLoc = loc->findInstanceOf<FileLineColLoc>())
+    return (fileLoc.getFilename().getValue() + ":" + Twine(fileLoc.getLine()) +
+            ":" + Twine(fileLoc.getColumn()))
+        .str();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
 
-  auto valueOf = [&](StringRef key) -> StringRef {
-    size_t at = header.find(("'" + key + "'").str());
-    if (at == StringRef::npos)
-      return {};
-    StringRef rest = header.substr(at + key.size() + 2).ltrim(" :");
-    return rest;
-  };
-  StringRef descr = valueOf("descr");
-  if (!descr.starts_with("'<f4'"))
-    return fail("dtype " + descr.take_until([](char c) { return c == ','; }) +
-                " is not float32 ('<f4')");
-  if (valueOf("fortran_order").starts_with("True"))
-    return fail("fortran_order arrays are not supported");
-  StringRef shapeText = valueOf("shape");
-  if (!shapeText.consume_front("("))
-    return fail("malformed header");
-  shapeText = shapeText.take_until([](char c) { return c == ')'; });
-  FloatArray array;
-  int64_t count = 1;
-  for (StringRef dim : llvm::split(shapeText, ',')) {
-    dim = dim.trim();
-    if (dim.empty())
-      continue;
-    int64_t size;
-    if (dim.getAsInteger(10, size) || size < 0 || size > (int64_t(1) << 40))
-      return fail("malformed shape");
-    array.shape.push_back(size);
-    count *= size;
+/// Prints each diagnostic on one line: "error: <location>: <message>".
+static void printDiagnostic(Diagnostic &diagnostic) {
+  StringRef severity = "error";
+  switch (diagnostic.getSeverity()) {
+  case DiagnosticSeverity::Note:
+    severity = "note";
+    break;
+  case DiagnosticSeverity::Warning:
+    severity = "warning";
+    break;
+  case DiagnosticSeverity::Remark:
+    severity = "remark";
+    break;
+  case DiagnosticSeverity::Error:
+    break;
   }
-  size_t expected = size_t(count) * 4, actual = data.size() - offset -
-                                                 headerLength;
-  if (actual != expected)
-    return fail((actual < expected ? "truncated data: expected "
-                                   : "trailing data: expected ") +
-                Twine(expected) + " bytes, got " + Twine(actual));
-  array.values.resize(count);
-  std::memcpy(array.values.data(), data.data() + offset + headerLength,
-              expected);
-  return array;
+  llvm::errs() << severity << ": " << formatLocation(diagnostic.getLocation())
+               << ": " << diagnostic.str() << "\n";
+  for (Diagnostic &note : diagnostic.getNotes())
+    printDiagnostic(note);
 }
 
-/// Writes a float32 .npy file as numpy does (format 1.0).
-static void writeNpy(llvm::raw_ostream &os, const FloatArray &array) {
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " +
-                       formatShape(array.shape) + ", }";
-  size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header += '\n';
-  os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
-     << char(header.size() >> 8) << header;
-  os.write(reinterpret_cast<const char *>(array.values.data()),
-           array.values.size() * sizeof(float));
+/// The executable's batch rule: the model's own input shape is one sample;
+/// if the model's leading dimension is 1, [N, rest] is a batch of N whose
+/// output is [N, rest of the output shape] (leading 1 dropped if present).
+static FailureOr<std::pair<int64_t, std::vector<int64_t>>>
+matchBatch(const std::vector<int64_t> &fileShape, const ModelInterface &model) {
+  std::vector<int64_t> inShape(model.input.shape.begin(),
+                               model.input.shape.end());
+  std::vector<int64_t> outShape(model.output.shape.begin(),
+                                model.output.shape.end());
+  if (fileShape == inShape)
+    return std::make_pair(int64_t(1), outShape);
+  bool batchable = !inShape.empty() && inShape[0] == 1;
+  if (batchable && fileShape.size() == inShape.size() &&
+      std::equal(fileShape.begin() + 1, fileShape.end(), inShape.begin() + 1)) {
+    std::vector<int64_t> batchShape{fileShape[0]};
+    size_t skip = !outShape.empty() && outShape[0] == 1 ? 1 : 0;
+    batchShape.insert(batchShape.end(), outShape.begin() + skip,
+                      outShape.end());
+    return std::make_pair(fileShape[0], batchShape);
+  }
+  std::string message = "shape " + ::lowbit::formatNpyShape(fileShape) +
+                        " does not match the model input " +
+                        ::lowbit::formatNpyShape(inShape);
+  if (batchable) {
+    std::string batch = ::lowbit::formatNpyShape(inShape);
+    message += " or (N" + batch.substr(2);
+  }
+  return fail(inputFile, message);
+}
+
+/// Writes the values of the first sample to `dumpDir`.
+static LogicalResult writeDump(ArrayRef<DumpedValue> dumped) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir))
+    return fail(dumpDir, "cannot create the directory: " + ec.message());
+  size_t digits = std::max<size_t>(2, std::to_string(dumped.size()).size());
+  std::string index = "# file\top\tlocation\ttype\n";
+  for (auto [number, entry] : llvm::enumerate(dumped)) {
+    Operation *op = entry.value.getDefiningOp();
+    std::string opName =
+        op ? op->getName().getStringRef().str() : std::string("input");
+    std::string stem = opName;
+    std::replace(stem.begin(), stem.end(), '.', '_');
+    std::string file = std::to_string(number);
+    file.insert(0, digits - std::min(digits, file.size()), '0');
+    file += "_" + stem + ".npy";
+
+    Type type = entry.value.getType();
+    std::optional<StorageType> storage =
+        getStorageType(cast<ShapedType>(type).getElementType());
+    unsigned width = storage->width <= 8 ? 8 : storage->width <= 16 ? 16 : 32;
+    ::lowbit::NpyArray array = ::lowbit::NpyArray::fromIntegers(
+        *::lowbit::getNpyIntegerDType(width, storage->isSigned),
+        std::vector<int64_t>(entry.tensor.shape.begin(),
+                             entry.tensor.shape.end()),
+        entry.tensor.values);
+    std::string path = dumpDir + "/" + file;
+    std::string error;
+    if (!::lowbit::writeNpyFile(path, array, error))
+      return fail(path, error);
+
+    std::string typeText;
+    llvm::raw_string_ostream(typeText) << type;
+    Location loc = op ? op->getLoc() : entry.value.getLoc();
+    index += file + "\t" + opName + "\t" + formatLocation(loc) + "\t" +
+             typeText + "\n";
+  }
+  std::string path = dumpDir + "/index.txt";
+  std::string error;
+  if (!::lowbit::writeBinaryFileAtomically(path, index, error))
+    return fail(path, error);
+  return success();
 }
 
 static LogicalResult run(MLIRContext &context) {
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Every diagnostic, from the parser or the interpreter, on one line.
+  ScopedDiagnosticHandler diagnostics(&context, [](Diagnostic &diagnostic) {
+    printDiagnostic(diagnostic);
+    return success();
+  });
   std::string error;
-  auto file = openInputFile(modelFile, &error);
-  if (!file) {
-    llvm::errs() << "error: " << error << "\n";
-    return failure();
-  }
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(modelFile, &error);
+  if (!file)
+    return fail("", error);
+  llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
@@ -151,71 +205,73 @@ static LogicalResult run(MLIRContext &context) {
   FailureOr<ModelInterface> model = getModelInterface(*module, "", "");
   if (failed(model))
     return failure();
-  FailureOr<FloatArray> input = readNpy(inputFile);
-  if (failed(input))
-    return failure();
 
-  // The executable's batch rule: the model's own shape is one sample;
-  // [N, rest] is a batch when the model's leading dimension is 1.
-  ArrayRef<int64_t> inShape = model->input.shape;
-  ArrayRef<int64_t> outShape = model->output.shape;
-  bool batched = !inShape.empty() && inShape[0] == 1;
-  FloatArray output;
-  int64_t samples = 1;
-  if (ArrayRef<int64_t>(input->shape) == inShape) {
-    output.shape.assign(outShape.begin(), outShape.end());
-  } else if (batched && input->shape.size() == inShape.size() &&
-             ArrayRef<int64_t>(input->shape).drop_front() ==
-                 inShape.drop_front()) {
-    samples = input->shape[0];
-    output.shape.push_back(samples);
-    ArrayRef<int64_t> rest =
-        !outShape.empty() && outShape[0] == 1 ? outShape.drop_front()
-                                              : outShape;
-    output.shape.append(rest.begin(), rest.end());
-  } else {
-    llvm::errs() << "error: " << inputFile << ": shape "
-                 << formatShape(input->shape)
-                 << " does not match the model input " << formatShape(inShape)
-                 << "\n";
+  // The input file, checked in the executable's order: header, batch rule,
+  // then the data.
+  std::optional<std::string> bytes = ::lowbit::readBinaryFile(inputFile, error);
+  if (!bytes)
+    return fail(inputFile, error);
+  std::optional<::lowbit::NpyHeader> header =
+      ::lowbit::parseNpyHeader(*bytes, error, ::lowbit::NpyDType::Float32);
+  if (!header)
+    return fail(inputFile, error);
+  auto batch = matchBatch(header->shape, *model);
+  if (failed(batch))
     return failure();
-  }
+  auto [samples, outputShape] = *batch;
+  if (!::lowbit::getNpyNumElements(outputShape, 4))
+    return fail(outputFile, "output shape " +
+                                ::lowbit::formatNpyShape(outputShape) +
+                                " is too large");
+  std::optional<::lowbit::NpyArray> input =
+      ::lowbit::parseNpyData(*bytes, *header, error);
+  if (!input)
+    return fail(inputFile, error);
+  bytes.reset();
 
   const quant::UniformQuantizedType &inType = model->input.type;
   const quant::UniformQuantizedType &outType = model->output.type;
+  auto inScale = static_cast<float>(inType.getScale());
+  auto outScale = static_cast<float>(outType.getScale());
   int64_t inSize = model->input.getNumElements();
-  for (int64_t s = 0; s < samples; ++s) {
-    StoredTensor stored{llvm::to_vector(inShape), {}};
+  std::vector<float> x = input->getFloats();
+  input.reset();
+  std::vector<float> y;
+  std::vector<DumpedValue> dumped;
+  for (int64_t sample = 0; sample < samples; ++sample) {
+    StoredTensor stored{model->input.shape, {}};
+    stored.values.reserve(inSize);
     for (int64_t i = 0; i < inSize; ++i)
       stored.values.push_back(::lowbit::quantizeReal(
-          input->values[s * inSize + i], static_cast<float>(inType.getScale()),
-          inType.getZeroPoint(), inType.getStorageTypeMin(),
-          inType.getStorageTypeMax()));
-    std::optional<RoundingMode> mode;
-    if (rounding.getNumOccurrences())
-      mode = rounding;
-    FailureOr<StoredTensor> result = interpret(model->function, stored, mode);
+          x[sample * inSize + i], inScale, inType.getZeroPoint(),
+          inType.getStorageTypeMin(), inType.getStorageTypeMax()));
+    auto record = [&](Value value, const StoredTensor &tensor) {
+      dumped.push_back({value, tensor});
+    };
+    bool dumping = sample == 0 && !dumpDir.empty();
+    FailureOr<StoredTensor> result = interpret(
+        model->function, stored,
+        rounding.getNumOccurrences() ? std::optional<RoundingMode>(rounding)
+                                     : std::nullopt,
+        dumping ? ValueObserver(record) : ValueObserver());
     if (failed(result))
       return failure();
     for (int64_t q : result->values)
-      output.values.push_back(::lowbit::dequantize(
-          static_cast<int32_t>(q), static_cast<float>(outType.getScale()),
-          outType.getZeroPoint()));
+      y.push_back(::lowbit::dequantize(static_cast<int32_t>(q), outScale,
+                                       outType.getZeroPoint()));
   }
 
-  std::unique_ptr<llvm::ToolOutputFile> out =
-      openOutputFile(outputFile, &error);
-  if (!out) {
-    llvm::errs() << "error: " << error << "\n";
+  if (!dumpDir.empty() && failed(writeDump(dumped)))
     return failure();
-  }
-  writeNpy(out->os(), output);
-  out->keep();
+  if (!::lowbit::writeNpyFile(
+          outputFile, ::lowbit::NpyArray::fromFloats(outputShape, y), error))
+    return fail(outputFile, error);
   return success();
 }
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "Lowbit reference interpreter: run a model in "
                               "exact integer semantics\n");
@@ -223,5 +279,6 @@ int main(int argc, char **argv) {
   registerLowbitDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
   return failed(run(context)) ? 1 : 0;
 }

@@ -36,7 +36,11 @@ def ConvertLowbitToLinalg : Pass<"convert-lowbit-to-linalg",
   }];
   let options = [
     Option<"allowI32Requantize", "allow-i32-requantize", "bool", "true",
-           "Use the 32-bit mulsi_extended requantize where it is exact">
+           "Use the 32-bit mulsi_extended requantize where it is exact">,
+    Option<"testPlantRoundingError", "test-plant-rounding-error", "bool",
+           "false",
+           "Test only: round ties down instead of up, to show that "
+           "differential tests catch it">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -43,6 +43,9 @@ struct PipelineOptions {
   std::optional<RoundingMode> rounding;
   /// Allow the 32-bit requantize lowering where it is exact.
   bool allowI32Requantize = true;
+  /// Test only: plant an off-by-one in single rounding (ties round down) to
+  /// show that the differential tests catch it.
+  bool testPlantRoundingError = false;
 };
 
 /// The textual pass pipeline of `phase` (for the module).

@@ -1,9 +1,18 @@
 //===- Interpreter.h - Reference interpreter of the lowbit dialect -*- C++ -*-//
 //
+// Part of the Lowbit project.
+//
+//===----------------------------------------------------------------------===//
+//
 // Executes a model in the lowbit dialect op by op, in the exact integer
 // semantics of docs/IntegerSemantics.md (through lowbit/Support/FixedPoint.h),
-// with no code generation. It is the oracle the compiled code is compared
-// with, bit for bit.
+// with no code generation. It is the oracle that compiled code is compared
+// with, bit for bit (`lowbit-run`, integration_test/differential*.test).
+//
+// Supported: lowbit.constant (dense and dense_resource values),
+// lowbit.fully_connected, lowbit.requantize, quant.scast and func.return in
+// a single-block function of one tensor argument. Every value is held as
+// int64 stored integers, interpreted with the signedness of its type.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,20 +27,39 @@
 
 namespace mlir::lowbit {
 
-/// A tensor of stored integer values, row-major.
+/// The stored values of a tensor (of a quantized type's storage, or of an
+/// integer type), in row-major order.
 struct StoredTensor {
   SmallVector<int64_t> shape;
   std::vector<int64_t> values;
 };
 
-/// Called with every value the interpreter computes, in program order.
-using ValueObserver = function_ref<void(Operation *, const StoredTensor &)>;
+/// How the elements of a tensor are stored: a `width`-bit integer, signed or
+/// not, whose valid values are [min, max] (narrower than the integer's range
+/// for quantized types such as i8<-127:127>).
+struct StorageType {
+  unsigned width;
+  bool isSigned;
+  int64_t min;
+  int64_t max;
+};
 
-/// Runs `model` on `input` (stored values of its input type). `rounding`
-/// overrides the rounding mode of every requantize. Emits an error at the
-/// offending op and fails on an unsupported op or an out-of-range value.
-FailureOr<StoredTensor> interpret(func::FuncOp model,
-                                  const StoredTensor &input,
+/// The storage of a quantized or integer element type of at most 32 bits;
+/// std::nullopt for any other type.
+std::optional<StorageType> getStorageType(Type elementType);
+
+/// Called with every value the interpreter computes, in program order: first
+/// the function's argument, then each op's result.
+using ValueObserver =
+    function_ref<void(Value value, const StoredTensor &tensor)>;
+
+/// Runs `model` on `input` (stored values of its argument's type).
+/// `rounding`, if set, overrides the rounding mode of every requantize.
+/// Checks that every operand holds values in the storage range of its type
+/// and that accumulators do not overflow int32. On an unsupported op or
+/// type, or an out-of-range value, emits an error at the offending op and
+/// fails.
+FailureOr<StoredTensor> interpret(func::FuncOp model, const StoredTensor &input,
                                   std::optional<RoundingMode> rounding,
                                   ValueObserver observe = nullptr);
 

@@ -75,8 +75,8 @@ struct ConvertLowbitToLinalgPass
         [&](Operation *op) { return converter.isLegal(op); });
 
     RewritePatternSet patterns(context);
-    populateLowbitToLinalgConversionPatterns(converter, patterns,
-                                             allowI32Requantize);
+    populateLowbitToLinalgConversionPatterns(
+        converter, patterns, allowI32Requantize, testPlantRoundingError);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateCallOpTypeConversionPattern(patterns, converter);
@@ -90,10 +90,10 @@ struct ConvertLowbitToLinalgPass
 
 void mlir::lowbit::populateLowbitToLinalgConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    bool allowI32Requantize) {
+    bool allowI32Requantize, bool testPlantRoundingError) {
   patterns.add<ConstantLowering, StorageCastLowering>(converter,
                                                       patterns.getContext());
   populateFullyConnectedLoweringPatterns(converter, patterns);
-  populateRequantizeLoweringPatterns(converter, patterns,
-                                     allowI32Requantize);
+  populateRequantizeLoweringPatterns(converter, patterns, allowI32Requantize,
+                                     testPlantRoundingError);
 }

@@ -16,7 +16,8 @@ void populateFullyConnectedLoweringPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns);
 void populateRequantizeLoweringPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns,
-                                        bool allowI32Requantize);
+                                        bool allowI32Requantize,
+                                        bool testPlantRoundingError);
 
 inline Value constantI32(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(value));

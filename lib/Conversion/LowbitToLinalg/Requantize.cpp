@@ -14,8 +14,10 @@ namespace {
 class RequantizeLowering : public OpConversionPattern<RequantizeOp> {
 public:
   RequantizeLowering(const TypeConverter &converter, MLIRContext *context,
-                     RequantizePath path, PatternBenefit benefit)
-      : OpConversionPattern(converter, context, benefit), path(path) {}
+                     RequantizePath path, PatternBenefit benefit,
+                     bool testPlantRoundingError)
+      : OpConversionPattern(converter, context, benefit), path(path),
+        testPlantRoundingError(testPlantRoundingError) {}
 
   LogicalResult
   matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
@@ -35,8 +37,16 @@ public:
         getRequantizeParams(op.getRounding(), path);
     auto valuesOf = [&](RequantizeParam param) {
       SmallVector<int64_t> values;
-      for (auto [m, n] : llvm::zip(op.getMultiplier(), op.getShift()))
-        values.push_back(computeRequantizeParam(param, m, n));
+      for (auto [m, n] : llvm::zip(op.getMultiplier(), op.getShift())) {
+        int64_t value = computeRequantizeParam(param, m, n);
+        // The planted bug: 2^(n-1) - 1 and 2^(n-33) - 1 turn "ties up" into
+        // "ties down" on the i64 and i32 paths.
+        if (testPlantRoundingError &&
+            (param == RequantizeParam::RoundingAddend ||
+             (param == RequantizeParam::HighAddend && n > 32)))
+          --value;
+        values.push_back(value);
+      }
       return values;
     };
     auto typeOf = [&](OpBuilder &b, RequantizeParam param) -> Type {
@@ -98,16 +108,17 @@ public:
 
 private:
   RequantizePath path;
+  bool testPlantRoundingError;
 };
 } // namespace
 
 void mlir::lowbit::populateRequantizeLoweringPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    bool allowI32Requantize) {
+    bool allowI32Requantize, bool testPlantRoundingError) {
   MLIRContext *context = patterns.getContext();
   patterns.add<RequantizeLowering>(converter, context, RequantizePath::I64,
-                                   /*benefit=*/1);
+                                   /*benefit=*/1, testPlantRoundingError);
   if (allowI32Requantize)
     patterns.add<RequantizeLowering>(converter, context, RequantizePath::I32,
-                                     /*benefit=*/2);
+                                     /*benefit=*/2, testPlantRoundingError);
 }

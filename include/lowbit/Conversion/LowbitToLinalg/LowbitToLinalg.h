@@ -16,10 +16,13 @@ public:
 
 /// Lowers lowbit ops and quant.scast to linalg/arith on storage types.
 /// `allowI32Requantize` adds the 32-bit requantize lowering (preferred where
-/// it is exact) next to the general 64-bit one.
+/// it is exact) next to the general 64-bit one. `testPlantRoundingError`
+/// (tests only) deliberately breaks single rounding: ties round down instead
+/// of up, which the differential tests against the reference interpreter
+/// must catch.
 void populateLowbitToLinalgConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    bool allowI32Requantize);
+    bool allowI32Requantize, bool testPlantRoundingError = false);
 
 } // namespace mlir::lowbit
 
