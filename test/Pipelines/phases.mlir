@@ -143,4 +143,4 @@ func.func @tiny(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5:-1>>) -> tensor<2x2x!q
 // IR-LABEL: define void @phases_quantize_input(ptr
 // IR: fptosi float
 // IR-LABEL: define void @phases_dequantize_output(ptr
-// IR: sitofp i32 %{{.*}} to float
+// IR: sitofp i64 %{{.*}} to float

@@ -210,6 +210,11 @@ bool mlir::lowbit::isRequantizePathExact(RequantizeOp op,
                                          RequantizePath path) {
   if (path == RequantizePath::I64)
     return true;
+  // The rounded value y lies in [-2^30, 2^30] (see buildSingleRoundI32), and
+  // y + Z is formed in i32, so the zero point must keep it in range.
+  int64_t zeroPoint = op.getOutputQuantizedType().getZeroPoint();
   return op.getRounding() == RoundingMode::Single &&
+         zeroPoint >= -(int64_t(1) << 30) &&
+         zeroPoint < (int64_t(1) << 30) &&
          llvm::all_of(op.getShift(), [](int8_t n) { return n >= 32; });
 }

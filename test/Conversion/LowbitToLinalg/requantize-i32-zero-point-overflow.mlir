@@ -2,16 +2,13 @@
 // RUN: lowbit-compile %s --emit=llvm --mtriple=x86_64-linux-gnu --entry-name=zp --no-i32-requantize -o - | FileCheck %s
 // RUN: lowbit-compile %s --emit=llvm --mtriple=x86_64-linux-gnu --entry-name=zp -o - | FileCheck %s
 
-// KNOWN BUG, hence XFAIL (remove it once fixed; lit then reports XPASS):
-// the 32-bit single-rounding requantize (arith.mulsi_extended, chosen when
+// Regression: the 32-bit single-rounding requantize (arith.mulsi_extended, chosen when
 // every shift is >= 32) adds the output zero point in i32 before clamping.
 // With 32-bit output storage the zero point can be close to 2^31 and the sum
 // wraps: here y = round(2147483647 * 2^30 / 2^32) = 2^29 and
 // y + Z = 2^29 + 1879048192 = 2415919104 > 2^31 - 1, which must clamp to
-// 2147483647 but wraps to -1879048192. isRequantizePathExact() calls the
-// path exact for this op; it is not. (The double-rounding and i64 paths add
-// the zero point in i64.)
-// XFAIL: *
+// 2147483647 but wraps to -1879048192. isRequantizePathExact() now requires
+// Z in [-2^30, 2^30) for the 32-bit path, so this op takes the i64 one.
 
 // The accumulator is a constant, so LLVM folds the whole model to two
 // stores of the requantized values, computed here by hand:

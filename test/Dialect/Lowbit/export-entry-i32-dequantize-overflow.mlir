@@ -1,13 +1,10 @@
 // RUN: lowbit-opt %s --lowbit-export-entry | FileCheck %s
 
-// KNOWN BUG, hence XFAIL (remove it once fixed; lit then reports XPASS):
-// with 32-bit output storage and Z = -5 the dequantize helper computes
+// Regression: with 32-bit output storage and Z = -5 the dequantize helper computes
 // q - Z with `arith.subi ... : i32`, which wraps for q > 2^31 - 6: the
 // stored value 2147483647 (real value 2147483652) dequantizes to
 // -2147483644.0 instead of about +2.1474836e9. The difference q - Z needs 33
-// bits; it must be formed in a wider type (or in floating point), never as
-// an i32 subtraction.
-// XFAIL: *
+// bits; it is now formed in i64.
 
 // CHECK-LABEL: func.func @m_dequantize_output(
 // CHECK-SAME: %{{.*}}: memref<4xi32>, %{{.*}}: memref<4xf32>)

@@ -34,7 +34,8 @@ func.func @model(%x: tensor<1x4x!quant.uniform<i8:f32, 0.5:-1>>) -> tensor<1x2x!
 // CHECK-NEXT: return %[[ZERO]] : i32
 // CHECK-NEXT: }
 
-// i8 input, s = 0.5, Z = -1: clamp to [-128 + 1, 127 + 1] = [-127, 128].
+// i8 input, s = 0.5, Z = -1: clamp the rounded value to +-2^40 (so that
+// fptosi to i64 is defined), add Z in i64, clamp to [-128, 127] in i64.
 // CHECK-LABEL: func.func @model_quantize_input(
 // CHECK-SAME: %[[X:[^:]*]]: memref<1x4xf32>, %[[QOUT:[^:]*]]: memref<1x4xi8>) {
 // CHECK: linalg.generic {indexing_maps = [#[[ID:.*]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]] : memref<1x4xf32>) outs(%[[QOUT]] : memref<1x4xi8>)
@@ -45,14 +46,18 @@ func.func @model(%x: tensor<1x4x!quant.uniform<i8:f32, 0.5:-1>>) -> tensor<1x2x!
 // CHECK-NEXT: %[[NAN:.*]] = arith.cmpf uno, %[[RND]], %[[RND]] : f32
 // CHECK-NEXT: %[[FZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %[[NONAN:.*]] = arith.select %[[NAN]], %[[FZERO]], %[[RND]] : f32
-// CHECK-NEXT: %[[LO:.*]] = arith.constant -1.270000e+02 : f32
+// CHECK-NEXT: %[[LO:.*]] = arith.constant -1.09951163E+12 : f32
 // CHECK-NEXT: %[[MAX:.*]] = arith.maximumf %[[NONAN]], %[[LO]] : f32
-// CHECK-NEXT: %[[HI:.*]] = arith.constant 1.280000e+02 : f32
+// CHECK-NEXT: %[[HI:.*]] = arith.constant 1.09951163E+12 : f32
 // CHECK-NEXT: %[[MIN:.*]] = arith.minimumf %[[MAX]], %[[HI]] : f32
-// CHECK-NEXT: %[[INT:.*]] = arith.fptosi %[[MIN]] : f32 to i32
-// CHECK-NEXT: %[[ZP:.*]] = arith.constant -1 : i32
-// CHECK-NEXT: %[[ADD:.*]] = arith.addi %[[INT]], %[[ZP]] : i32
-// CHECK-NEXT: %[[TRUNC:.*]] = arith.trunci %[[ADD]] : i32 to i8
+// CHECK-NEXT: %[[INT:.*]] = arith.fptosi %[[MIN]] : f32 to i64
+// CHECK-NEXT: %[[ZP:.*]] = arith.constant -1 : i64
+// CHECK-NEXT: %[[ADD:.*]] = arith.addi %[[INT]], %[[ZP]] : i64
+// CHECK-NEXT: %[[QMIN:.*]] = arith.constant -128 : i64
+// CHECK-NEXT: %[[CMIN:.*]] = arith.maxsi %[[ADD]], %[[QMIN]] : i64
+// CHECK-NEXT: %[[QMAX:.*]] = arith.constant 127 : i64
+// CHECK-NEXT: %[[CMAX:.*]] = arith.minsi %[[CMIN]], %[[QMAX]] : i64
+// CHECK-NEXT: %[[TRUNC:.*]] = arith.trunci %[[CMAX]] : i64 to i8
 // CHECK-NEXT: linalg.yield %[[TRUNC]] : i8
 // CHECK: return
 
@@ -61,10 +66,10 @@ func.func @model(%x: tensor<1x4x!quant.uniform<i8:f32, 0.5:-1>>) -> tensor<1x2x!
 // CHECK-SAME: %[[QIN:[^:]*]]: memref<1x2xi8>, %[[Y:[^:]*]]: memref<1x2xf32>) {
 // CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%[[QIN]] : memref<1x2xi8>) outs(%[[Y]] : memref<1x2xf32>)
 // CHECK-NEXT: ^bb0(%[[QV:.*]]: i8, %{{.*}}: f32):
-// CHECK-NEXT: %[[EXT:.*]] = arith.extui %[[QV]] : i8 to i32
-// CHECK-NEXT: %[[ZP3:.*]] = arith.constant 3 : i32
-// CHECK-NEXT: %[[CEN:.*]] = arith.subi %[[EXT]], %[[ZP3]] : i32
-// CHECK-NEXT: %[[F:.*]] = arith.sitofp %[[CEN]] : i32 to f32
+// CHECK-NEXT: %[[EXT:.*]] = arith.extui %[[QV]] : i8 to i64
+// CHECK-NEXT: %[[ZP3:.*]] = arith.constant 3 : i64
+// CHECK-NEXT: %[[CEN:.*]] = arith.subi %[[EXT]], %[[ZP3]] : i64
+// CHECK-NEXT: %[[F:.*]] = arith.sitofp %[[CEN]] : i64 to f32
 // CHECK-NEXT: %[[S4:.*]] = arith.constant 2.500000e-01 : f32
 // CHECK-NEXT: %[[MUL:.*]] = arith.mulf %[[S4]], %[[F]] : f32
 // CHECK-NEXT: linalg.yield %[[MUL]] : f32
@@ -84,8 +89,8 @@ func.func @model(%x: tensor<1x4x!quant.uniform<i8:f32, 0.5:-1>>) -> tensor<1x2x!
 
 // -----
 
-// u8 input (Z = 128: clamp to [-128, 127], then + 128 and truncate to the
-// i8 storage), i16 output (sign extension). A private helper and an external
+// u8 input (Z = 128: + 128, clamp to [0, 255] and truncate to the i8
+// storage), i16 output (sign extension). A private helper and an external
 // declaration are not candidates for the model function.
 // CHECK-LABEL: func.func private @helper
 // CHECK-LABEL: func.func private @external
@@ -110,19 +115,19 @@ func.func @wide(%x: tensor<3x!quant.uniform<u8:f32, 0.125:128>>) -> tensor<2x2x!
 // CHECK: iterator_types = ["parallel"]
 // CHECK: arith.constant 1.250000e-01 : f32
 // CHECK: arith.divf
-// CHECK: arith.constant -1.280000e+02 : f32
-// CHECK-NEXT: arith.maximumf
-// CHECK: arith.constant 1.270000e+02 : f32
-// CHECK-NEXT: arith.minimumf
-// CHECK: arith.fptosi %{{.*}} : f32 to i32
-// CHECK-NEXT: arith.constant 128 : i32
+// CHECK: arith.fptosi %{{.*}} : f32 to i64
+// CHECK-NEXT: arith.constant 128 : i64
 // CHECK-NEXT: arith.addi
-// CHECK-NEXT: arith.trunci %{{.*}} : i32 to i8
+// CHECK-NEXT: arith.constant 0 : i64
+// CHECK-NEXT: arith.maxsi
+// CHECK-NEXT: arith.constant 255 : i64
+// CHECK-NEXT: arith.minsi
+// CHECK-NEXT: arith.trunci %{{.*}} : i64 to i8
 // CHECK-LABEL: func.func @wide_dequantize_output(
 // CHECK-SAME: memref<2x2xi16>, %{{.*}}: memref<2x2xf32>)
 // CHECK: iterator_types = ["parallel", "parallel"]
-// CHECK: arith.extsi %{{.*}} : i16 to i32
-// CHECK-NEXT: arith.constant -7 : i32
+// CHECK: arith.extsi %{{.*}} : i16 to i64
+// CHECK-NEXT: arith.constant -7 : i64
 // CHECK-NEXT: arith.subi
 // CHECK-NEXT: arith.sitofp
 // CHECK-NEXT: arith.constant 2.000000e+00 : f32
@@ -132,25 +137,26 @@ func.func @wide(%x: tensor<3x!quant.uniform<u8:f32, 0.125:128>>) -> tensor<2x2x!
 
 // -----
 
-// 32-bit storage with Z = 0: the bounds -2^31 (a float) and 2^31 - 1 (not a
-// float: the nearest float toward zero is 2^31 - 128 = 2147483520, so that
-// fptosi cannot overflow), and no truncation or extension.
+// 32-bit storage with Z = 0: the storage range is applied in i64, where
+// 2^31 - 1 is exact (as an f32 bound it would not be).
 // CHECK-LABEL: func.func @acc32_quantize_input(
 // CHECK-SAME: memref<4xf32>, %{{.*}}: memref<4xi32>)
-// CHECK: arith.constant -2.14748365E+9 : f32
-// CHECK-NEXT: arith.maximumf
-// CHECK-NEXT: arith.constant 2.14748352E+9 : f32
-// CHECK-NEXT: arith.minimumf
-// CHECK-NEXT: arith.fptosi %{{.*}} : f32 to i32
-// CHECK-NEXT: arith.constant 0 : i32
-// CHECK-NEXT: %[[STORED:.*]] = arith.addi
+// CHECK: arith.fptosi %{{.*}} : f32 to i64
+// CHECK-NEXT: arith.constant 0 : i64
+// CHECK-NEXT: arith.addi
+// CHECK-NEXT: arith.constant -2147483648 : i64
+// CHECK-NEXT: arith.maxsi
+// CHECK-NEXT: arith.constant 2147483647 : i64
+// CHECK-NEXT: arith.minsi
+// CHECK-NEXT: %[[STORED:.*]] = arith.trunci %{{.*}} : i64 to i32
 // CHECK-NEXT: linalg.yield %[[STORED]] : i32
 // CHECK-LABEL: func.func @acc32_dequantize_output(
 // CHECK-SAME: memref<4xi32>, %{{.*}}: memref<4xf32>)
 // CHECK-NEXT: linalg.generic
 // CHECK-NEXT: ^bb0(%[[Q32:.*]]: i32, %{{.*}}: f32):
-// CHECK-NEXT: arith.constant 0 : i32
-// CHECK-NEXT: arith.subi %[[Q32]]
+// CHECK-NEXT: %[[Q64:.*]] = arith.extsi %[[Q32]] : i32 to i64
+// CHECK-NEXT: arith.constant 0 : i64
+// CHECK-NEXT: arith.subi %[[Q64]]
 func.func @acc32(%x: tensor<4x!quant.uniform<i32:f32, 1.0>>) -> tensor<4x!quant.uniform<i32:f32, 1.0>> {
   return %x : tensor<4x!quant.uniform<i32:f32, 1.0>>
 }

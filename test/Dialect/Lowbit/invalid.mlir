@@ -95,7 +95,7 @@ func.func @fc_k(%x: tensor<1x4x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x5x!qua
 
 // K must be static (the int32 bound depends on it), even when both agree.
 func.func @fc_dynamic_k(%x: tensor<1x?x!quant.uniform<i8:f32, 1.0>>, %w: tensor<2x?x!quant.uniform<i8:f32, 1.0>>) {
-  // expected-error@+1 {{input has K = }}
+  // expected-error@+1 {{the reduction dimension K must be static}}
   %0 = lowbit.fully_connected %x, %w : tensor<1x?x!quant.uniform<i8:f32, 1.0>>, tensor<2x?x!quant.uniform<i8:f32, 1.0>> -> tensor<1x2xi32>
   return
 }

@@ -63,7 +63,9 @@ LogicalResult FullyConnectedOp::verify() {
     return emitOpError("expects a rank-2 input [M, K] and weight [N, K]");
   int64_t m = inputType.getDimSize(0), k = inputType.getDimSize(1);
   int64_t n = weightType.getDimSize(0);
-  if (ShapedType::isDynamic(k) || weightType.getDimSize(1) != k)
+  if (ShapedType::isDynamic(k))
+    return emitOpError("the reduction dimension K must be static");
+  if (weightType.getDimSize(1) != k)
     return emitOpError("input has K = ")
            << k << " but weight has K = " << weightType.getDimSize(1);
 
@@ -88,10 +90,13 @@ LogicalResult FullyConnectedOp::verify() {
       maxCenteredMagnitude(inputQuant, zeroPointsOf(inputQuant));
   int64_t weightBound =
       maxCenteredMagnitude(weightQuant, zeroPointsOf(weightQuant));
-  if (inputBound * weightBound * k > INT32_MAX)
+  // Each bound is at most 2^32 and K < 2^63, so the 128-bit product of the
+  // three is exact; the int64 one wraps for 32-bit storage.
+  __int128 productBound = static_cast<__int128>(inputBound) * weightBound;
+  if (productBound * k > INT32_MAX)
     return emitOpError("accumulating K = ")
-           << k << " products of magnitude up to " << inputBound * weightBound
-           << " can overflow int32";
+           << k << " products of magnitude up to "
+           << static_cast<uint64_t>(productBound) << " can overflow int32";
 
   if (Value bias = getBias()) {
     auto biasType = cast<RankedTensorType>(bias.getType());

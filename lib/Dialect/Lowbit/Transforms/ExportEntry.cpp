@@ -56,22 +56,15 @@ buildElementwise(OpBuilder &builder, Location loc, Value input, Value output,
       });
 }
 
-/// The float nearest to `bound` on the side of zero: the clamp bounds of
-/// 32-bit storage (2^31 - 1) are not floats, and rounding them away from zero
-/// would let fptosi overflow.
-static float floatTowardZero(int64_t bound) {
-  float value = static_cast<float>(bound);
-  if (std::abs(static_cast<double>(value)) > std::abs(double(bound)))
-    value = std::nextafter(value, 0.0f);
-  return value;
-}
-
 /// q = clamp(roundHalfToEven(x / scale) + Z, qmin, qmax), NaN -> Z.
 static Value buildQuantize(OpBuilder &b, Location loc, Value real,
                            quant::UniformQuantizedType type) {
-  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  Type f32 = b.getF32Type(), i64 = b.getI64Type();
   auto f32Constant = [&](double value) -> Value {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(f32, value));
+  };
+  auto i64Constant = [&](int64_t value) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
   };
   Value scaled = arith::DivFOp::create(
       b, loc, real, f32Constant(static_cast<float>(type.getScale())));
@@ -79,37 +72,35 @@ static Value buildQuantize(OpBuilder &b, Location loc, Value real,
   Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
                                       rounded, rounded);
   rounded = arith::SelectOp::create(b, loc, isNaN, f32Constant(0.0), rounded);
-  int64_t zp = type.getZeroPoint();
-  // Clamping before the conversion keeps fptosi defined for any input.
-  rounded = arith::MaximumFOp::create(
-      b, loc, rounded,
-      f32Constant(floatTowardZero(type.getStorageTypeMin() - zp)));
-  rounded = arith::MinimumFOp::create(
-      b, loc, rounded,
-      f32Constant(floatTowardZero(type.getStorageTypeMax() - zp)));
-  Value centered = arith::FPToSIOp::create(b, loc, i32, rounded);
-  Value stored = arith::AddIOp::create(
-      b, loc, centered,
-      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(zp)));
-  if (type.getStorageTypeIntegralWidth() == 32)
-    return stored;
+  // Clamping to +-2^40 (exact in f32, far outside any 32-bit storage range
+  // shifted by its zero point) keeps fptosi to i64 defined for any input; the
+  // zero point is added and the storage range applied in i64, where nothing
+  // wraps and no bound is rounded.
+  constexpr double kWideBound = 1099511627776.0; // 2^40
+  rounded = arith::MaximumFOp::create(b, loc, rounded, f32Constant(-kWideBound));
+  rounded = arith::MinimumFOp::create(b, loc, rounded, f32Constant(kWideBound));
+  Value centered = arith::FPToSIOp::create(b, loc, i64, rounded);
+  Value stored = arith::AddIOp::create(b, loc, centered,
+                                       i64Constant(type.getZeroPoint()));
+  stored = arith::MaxSIOp::create(b, loc, stored,
+                                  i64Constant(type.getStorageTypeMin()));
+  stored = arith::MinSIOp::create(b, loc, stored,
+                                  i64Constant(type.getStorageTypeMax()));
   return arith::TruncIOp::create(b, loc, type.getStorageType(), stored);
 }
 
-/// y = scale * (float)(q - Z).
+/// y = scale * (float)(q - Z), with q - Z formed in i64: for 32-bit storage
+/// it needs 33 bits.
 static Value buildDequantize(OpBuilder &b, Location loc, Value stored,
                              quant::UniformQuantizedType type) {
-  Type f32 = b.getF32Type(), i32 = b.getI32Type();
-  Value wide = stored;
-  if (type.getStorageTypeIntegralWidth() < 32)
-    wide = type.isSigned() ? arith::ExtSIOp::create(b, loc, i32, stored)
-                                 .getResult()
-                           : arith::ExtUIOp::create(b, loc, i32, stored)
-                                 .getResult();
+  Type f32 = b.getF32Type(), i64 = b.getI64Type();
+  Value wide = type.isSigned()
+                   ? arith::ExtSIOp::create(b, loc, i64, stored).getResult()
+                   : arith::ExtUIOp::create(b, loc, i64, stored).getResult();
   Value centered = arith::SubIOp::create(
       b, loc, wide,
       arith::ConstantOp::create(b, loc,
-                                b.getI32IntegerAttr(type.getZeroPoint())));
+                                b.getI64IntegerAttr(type.getZeroPoint())));
   Value real = arith::SIToFPOp::create(b, loc, f32, centered);
   Value scale = arith::ConstantOp::create(
       b, loc, b.getFloatAttr(f32, static_cast<float>(type.getScale())));
