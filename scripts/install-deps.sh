@@ -13,8 +13,14 @@ PACKAGES=(
   libgtest-dev
   # AArch64 cross toolchain and user-mode emulator for the NEON tests
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-  # Reference values in tests, fixtures
-  python3-numpy
+  # Reference values in tests, fixtures (run with /usr/bin/python3)
+  python3-numpy python3-torch python3-onnx python3-sklearn
+  # ONNX front end: ONNX's C++ library (checker, shape inference), protobuf,
+  # the operator conformance suite, and libFuzzer for the importer's fuzzer
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  clang-22 libclang-rt-22-dev
+  # Calibration and example data
+  dataset-fashion-mnist
 )
 
 missing=()

@@ -47,9 +47,17 @@ func.func @constant_integer_mismatch() {
 
 // -----
 
-func.func @constant_float() {
-  // expected-error@+1 {{result element type must be quantized or integer}}
-  %0 = lowbit.constant dense<1.0> : tensor<2xf32> -> tensor<2xf32>
+func.func @constant_float_mismatch() {
+  // expected-error@+1 {{float value type 'f16' does not match the result 'f32'}}
+  %0 = lowbit.constant dense<1.0> : tensor<2xf16> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @constant_index() {
+  // expected-error@+1 {{result element type must be float, quantized or integer}}
+  %0 = lowbit.constant dense<1> : tensor<2xindex> -> tensor<2xindex>
   return
 }
 

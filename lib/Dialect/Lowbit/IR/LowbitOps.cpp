@@ -40,11 +40,19 @@ LogicalResult ConstantOp::verify() {
   if (valueType.getShape() != resultType.getShape())
     return emitOpError("value shape does not match the result shape");
   Type resultElement = resultType.getElementType();
+  if (isa<FloatType>(resultElement)) {
+    if (valueType.getElementType() != resultElement)
+      return emitOpError("float value type ")
+             << valueType.getElementType() << " does not match the result "
+             << resultElement;
+    return success();
+  }
   Type storage = resultElement;
   if (auto quantized = dyn_cast<quant::QuantizedType>(resultElement))
     storage = quantized.getStorageType();
   if (!isa<IntegerType>(storage))
-    return emitOpError("result element type must be quantized or integer");
+    return emitOpError(
+        "result element type must be float, quantized or integer");
   if (valueType.getElementType() != storage)
     return emitOpError("value element type ")
            << valueType.getElementType()

@@ -10,6 +10,7 @@
 
 include "lowbit/Dialect/Lowbit/IR/LowbitDialect.td"
 include "lowbit/Dialect/Lowbit/IR/LowbitAttrs.td"
+include "lowbit/Dialect/Lowbit/IR/LowbitGraphOps.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -21,7 +22,7 @@ class Lowbit_Op<string mnemonic, list<Trait> traits = []>
 //===----------------------------------------------------------------------===//
 
 def Lowbit_ConstantOp : Lowbit_Op<"constant", [Pure]> {
-  let summary = "A constant tensor of quantized or integer values";
+  let summary = "A constant tensor of float, quantized or integer values";
   let description = [{
     Holds stored (integer) values, typically weights or biases, and gives them
     the tensor type they are used at. `value` is typed with the storage type;
@@ -33,6 +34,8 @@ def Lowbit_ConstantOp : Lowbit_Op<"constant", [Pure]> {
     %b = lowbit.constant dense<[10, -3]> : tensor<2xi32> -> tensor<2xi32>
     ```
 
+    Float constants (imported weights before quantization) have `value` and
+    result of the same float type.
     Large values are best given as `dense_resource<...>` blobs so that the IR
     stays readable.
   }];
