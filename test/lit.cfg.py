@@ -19,6 +19,6 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.lowbit_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["lowbit-opt", "lowbit-compile", "lowbit-run"], tool_dirs)
+llvm_config.add_tool_substitutions(["lowbit-opt", "lowbit-compile", "lowbit-run", "lowbit-translate"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=True)

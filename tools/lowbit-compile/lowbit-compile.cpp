@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Dialect/Lowbit/Transforms/ModelInterface.h"
+#include "lowbit/Frontend/ONNX/ImportONNX.h"
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Target/CHeader.h"
 #include "lowbit/Target/Executable.h"
@@ -142,9 +143,14 @@ static LogicalResult compile(MLIRContext &context) {
     llvm::errs() << "error: " << error << "\n";
     return failure();
   }
-  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // An .onnx model is imported; anything else is parsed as MLIR.
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputFile).ends_with(".onnx")) {
+    module = importONNXModel(input->getBuffer(), inputFile, &context);
+  } else {
+    sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return failure();
 
