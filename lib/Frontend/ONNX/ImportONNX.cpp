@@ -426,6 +426,13 @@ LogicalResult ONNXImporter::importGraph(ModuleOp module) {
 
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &info : graph.output()) {
+    // An output may be a constant (an initializer or a Constant node).
+    auto constant = constants.find(info.name());
+    if (!values.count(info.name()) && constant != constants.end())
+      if (Value value = materializeConstant(
+              info.name(), *constant->second,
+              NameLoc::get(StringAttr::get(context, info.name()))))
+        values[info.name()] = value;
     auto it = values.find(info.name());
     if (it == values.end())
       return emitError(getFileLoc(context, fileName))
@@ -502,6 +509,12 @@ OwningOpRef<ModuleOp> mlir::lowbit::importONNXModel(StringRef bytes,
     return {};
   }
   fixSymbolicInputDims(model);
+  // Unnamed nodes are named "<op type>_<index in the graph>", so that every
+  // diagnostic and location can name them.
+  for (auto [index, node] :
+       llvm::enumerate(*model.mutable_graph()->mutable_node()))
+    if (node.name().empty())
+      node.set_name(node.op_type() + "_" + std::to_string(index));
   try {
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
                                         /*strict_mode_val=*/1,
