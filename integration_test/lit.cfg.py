@@ -36,6 +36,12 @@ config.substitutions.extend([
     ("%qemu-aarch64", "qemu-aarch64 -L /usr/aarch64-linux-gnu"),
 ])
 
+# The importer's libFuzzer target (built only when clang++-22 is present).
+if os.path.exists(os.path.join(config.lowbit_tools_dir, "onnx-import-fuzzer")):
+    config.available_features.add("libfuzzer")
+config.substitutions.append(
+    ("%onnx_node_tests", "/usr/share/libonnx-testdata/data/node"))
+
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-qemu")
 

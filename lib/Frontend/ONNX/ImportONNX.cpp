@@ -31,6 +31,7 @@
 #include "onnx/shape_inference/implementation.h"
 
 #include <cctype>
+#include <map>
 #include <cstring>
 
 using namespace mlir;
@@ -474,6 +475,74 @@ static void fixSymbolicInputDims(onnx::ModelProto &model) {
   graph->clear_value_info();
 }
 
+/// ONNX 1.12's shape inference of Conv and the pools trusts the ranks and
+/// window attributes it is given: it divides by zero strides and reads past
+/// the shape of a low-rank input (both found by fuzzing the importer). The
+/// window attributes, and the ranks of inputs whose types are declared, are
+/// checked first.
+static LogicalResult checkWindowNodes(const onnx::ModelProto &model,
+                                      StringRef fileName,
+                                      MLIRContext *context) {
+  // Input index of the data and of the weight (-1: none) of each window op.
+  static const std::map<std::string, std::pair<int, int>> windowOps = {
+      {"Conv", {0, 1}},         {"ConvInteger", {0, 1}},
+      {"QLinearConv", {0, 3}},  {"ConvTranspose", {0, 1}},
+      {"MaxPool", {0, -1}},     {"AveragePool", {0, -1}},
+      {"LpPool", {0, -1}}};
+  const onnx::GraphProto &graph = model.graph();
+  std::map<std::string, int> ranks;
+  for (const onnx::TensorProto &init : graph.initializer())
+    ranks[init.name()] = init.dims_size();
+  for (const auto *infos : {&graph.input(), &graph.value_info()})
+    for (const onnx::ValueInfoProto &info : *infos)
+      if (info.type().has_tensor_type() &&
+          info.type().tensor_type().has_shape())
+        ranks[info.name()] = info.type().tensor_type().shape().dim_size();
+
+  for (const onnx::NodeProto &node : graph.node()) {
+    auto op = windowOps.find(node.op_type());
+    if (op == windowOps.end())
+      continue;
+    auto fail = [&]() {
+      return emitError(getFileLoc(context, fileName))
+             << "node '" << node.name() << "' (" << node.op_type() << "): ";
+    };
+    auto rankOf = [&](int index) -> int {
+      if (index < 0 || index >= node.input_size())
+        return -1;
+      auto it = ranks.find(node.input(index));
+      return it == ranks.end() ? -1 : it->second;
+    };
+    int dataRank = rankOf(op->second.first);
+    int weightRank = rankOf(op->second.second);
+    if (dataRank >= 0 && dataRank < 3)
+      return fail() << "the input must have rank >= 3 ([N, C, spatial...]), "
+                       "got rank "
+                    << dataRank;
+    if (dataRank >= 0 && weightRank >= 0 && weightRank != dataRank)
+      return fail() << "the weight has rank " << weightRank
+                    << " but the input has rank " << dataRank;
+    for (const onnx::AttributeProto &attribute : node.attribute()) {
+      StringRef name = attribute.name();
+      bool positive = name == "strides" || name == "dilations" ||
+                      name == "kernel_shape";
+      if (!positive && name != "pads")
+        continue;
+      for (int64_t value : attribute.ints())
+        if (positive ? value < 1 : value < 0)
+          return fail() << name << " must be "
+                        << (positive ? "positive" : "non-negative")
+                        << ", got " << value;
+      if (dataRank >= 0 &&
+          attribute.ints_size() != (name == "pads" ? 2 : 1) * (dataRank - 2))
+        return fail() << name << " has " << attribute.ints_size()
+                      << " values for " << dataRank - 2
+                      << " spatial dimensions";
+    }
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> mlir::lowbit::importONNXModel(StringRef bytes,
                                                     StringRef fileName,
                                                     MLIRContext *context) {
@@ -515,6 +584,8 @@ OwningOpRef<ModuleOp> mlir::lowbit::importONNXModel(StringRef bytes,
        llvm::enumerate(*model.mutable_graph()->mutable_node()))
     if (node.name().empty())
       node.set_name(node.op_type() + "_" + std::to_string(index));
+  if (failed(checkWindowNodes(model, fileName, context)))
+    return {};
   try {
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
                                         /*strict_mode_val=*/1,
