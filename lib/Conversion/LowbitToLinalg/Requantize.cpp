@@ -57,8 +57,9 @@ public:
     SmallVector<AffineMap> maps{identity};
     bool perChannel = op.isPerChannel();
     if (perChannel) {
-      AffineMap innermost = AffineMap::get(
-          rank, 0, rewriter.getAffineDimExpr(rank - 1), op.getContext());
+      AffineMap channelMap = AffineMap::get(
+          rank, 0, rewriter.getAffineDimExpr(op.getChannelDim()),
+          op.getContext());
       for (RequantizeParam param : params) {
         Type elementType = typeOf(rewriter, param);
         auto type = RankedTensorType::get(
@@ -70,7 +71,7 @@ public:
             });
         inputs.push_back(arith::ConstantOp::create(
             rewriter, loc, DenseIntElementsAttr::get(type, values)));
-        maps.push_back(innermost);
+        maps.push_back(channelMap);
       }
     }
     maps.push_back(identity);

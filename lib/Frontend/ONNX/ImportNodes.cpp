@@ -292,42 +292,14 @@ Value buildRequantize(ONNXImporter &importer, const Node &node, Value acc,
   Type outElement = getQuantizedType(b, output, 0);
   auto outQuant = cast<quant::UniformQuantizedType>(outElement);
   auto accType = cast<RankedTensorType>(acc.getType());
-  int64_t rank = accType.getRank();
-  bool perChannel = multipliers.size() > 1;
-  // Per-channel requantization applies along the innermost dimension.
-  SmallVector<int64_t> toLast, fromLast;
-  if (perChannel && channelAxis != rank - 1) {
-    for (int64_t i = 0; i < rank; ++i)
-      if (i != channelAxis)
-        toLast.push_back(i);
-    toLast.push_back(channelAxis);
-    fromLast.assign(rank, 0);
-    for (int64_t i = 0; i < rank; ++i)
-      fromLast[toLast[i]] = i;
-  }
-  auto permuted = [&](RankedTensorType type, ArrayRef<int64_t> permutation) {
-    SmallVector<int64_t> shape;
-    for (int64_t p : permutation)
-      shape.push_back(type.getDimSize(p));
-    return type.clone(shape);
-  };
-  if (!toLast.empty()) {
-    RankedTensorType type = permuted(accType, toLast);
-    acc = TransposeOp::create(b, loc, type, acc,
-                              b.getDenseI64ArrayAttr(toLast));
-    accType = type;
-  }
   Value result = RequantizeOp::create(
       b, loc, accType.clone(outElement), acc,
       b.getDenseI32ArrayAttr(multipliers), b.getDenseI8ArrayAttr(shifts),
       b.getI32IntegerAttr(outQuant.getStorageTypeMin()),
       b.getI32IntegerAttr(outQuant.getStorageTypeMax()),
-      RoundingModeAttr::get(b.getContext(), RoundingMode::Single));
-  if (!toLast.empty()) {
-    auto type = cast<RankedTensorType>(result.getType());
-    result = TransposeOp::create(b, loc, permuted(type, fromLast), result,
-                                 b.getDenseI64ArrayAttr(fromLast));
-  }
+      RoundingModeAttr::get(b.getContext(), RoundingMode::Single),
+      multipliers.size() > 1 ? b.getI64IntegerAttr(channelAxis)
+                             : IntegerAttr());
   return result;
 }
 

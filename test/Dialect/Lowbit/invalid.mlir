@@ -243,17 +243,34 @@ func.func @rq_empty(%acc: tensor<4xi32>) {
 // -----
 
 func.func @rq_channels(%acc: tensor<2x3xi32>) {
-  // expected-error@+1 {{has 2 per-channel multipliers for 3 channels in the innermost dimension}}
+  // expected-error@+1 {{has 2 per-channel multipliers for 3 channels in dimension 1}}
   %0 = lowbit.requantize %acc multiplier [1073741824, 1073741824] shift [31, 31] clamp [-128, 127] : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
   return
 }
 
 // -----
 
-// Channels are the innermost dimension, not the outermost.
+// Channels are the innermost dimension by default, not the outermost.
 func.func @rq_channels_outer(%acc: tensor<2x3xi32>) {
-  // expected-error@+1 {{has 2 per-channel multipliers for 3 channels in the innermost dimension}}
+  // expected-error@+1 {{has 2 per-channel multipliers for 3 channels in dimension 1}}
   %0 = lowbit.requantize %acc multiplier [1, 2] shift [31, 31] clamp [-128, 127] : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// channel_axis selects another dimension, which must exist.
+func.func @rq_channel_axis(%acc: tensor<2x3xi32>) {
+  // expected-error@+1 {{has 2 per-channel multipliers for 3 channels in dimension 1}}
+  %0 = lowbit.requantize %acc multiplier [1, 2] shift [31, 31] clamp [-128, 127] {channel_axis = 1 : i64} : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+func.func @rq_channel_axis_range(%acc: tensor<2x3xi32>) {
+  // expected-error@+1 {{channel_axis 2 out of [0, 2)}}
+  %0 = lowbit.requantize %acc multiplier [1, 2] shift [31, 31] clamp [-128, 127] {channel_axis = 2 : i64} : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
   return
 }
 
@@ -261,7 +278,7 @@ func.func @rq_channels_outer(%acc: tensor<2x3xi32>) {
 
 // A rank-0 tensor has one channel.
 func.func @rq_channels_scalar(%acc: tensor<i32>) {
-  // expected-error@+1 {{has 2 per-channel multipliers for 1 channels in the innermost dimension}}
+  // expected-error@+1 {{has 2 per-channel multipliers for a rank-0 tensor (one channel)}}
   %0 = lowbit.requantize %acc multiplier [1, 2] shift [31, 31] clamp [-128, 127] : tensor<i32> -> tensor<!quant.uniform<i8:f32, 1.0>>
   return
 }

@@ -255,7 +255,21 @@ LogicalResult SoftmaxOp::verify() {
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// Pools take float32 or per-tensor quantized values and keep the type.
+static LogicalResult verifyPoolTypes(Operation *op, ShapedType input,
+                                     ShapedType result) {
+  Type element = input.getElementType();
+  if (!element.isF32() && !isa<quant::UniformQuantizedType>(element))
+    return op->emitOpError("expects float32 or per-tensor quantized values");
+  if (result.getElementType() != element)
+    return op->emitOpError("result element type must equal the input's");
+  return success();
+}
+
 LogicalResult MaxPoolOp::verify() {
+  if (failed(verifyPoolTypes(*this, getInput().getType(),
+                             getResult().getType())))
+    return failure();
   if (getKernel().size() != 2)
     return emitOpError("expects a 2-D kernel");
   return verifyWindow(*this, getInput().getType(), getResult().getType(),
@@ -264,6 +278,9 @@ LogicalResult MaxPoolOp::verify() {
 }
 
 LogicalResult AveragePoolOp::verify() {
+  if (failed(verifyPoolTypes(*this, getInput().getType(),
+                             getResult().getType())))
+    return failure();
   if (getKernel().size() != 2)
     return emitOpError("expects a 2-D kernel");
   SmallVector<int64_t> dilations{1, 1};
@@ -274,6 +291,8 @@ LogicalResult AveragePoolOp::verify() {
 
 LogicalResult GlobalAveragePoolOp::verify() {
   ShapedType input = getInput().getType(), result = getResult().getType();
+  if (failed(verifyPoolTypes(*this, input, result)))
+    return failure();
   if (input.getRank() < 3 || result.getRank() != input.getRank())
     return emitOpError("expects [N, C, spatial...] input and result");
   for (int64_t i = 0; i < input.getRank(); ++i) {
@@ -281,6 +300,31 @@ LogicalResult GlobalAveragePoolOp::verify() {
     if (result.getDimSize(i) != expected)
       return emitOpError("result must be [N, C, 1, ...]");
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized activations
+//===----------------------------------------------------------------------===//
+
+LogicalResult LookupOp::verify() {
+  auto input = cast<quant::UniformQuantizedType>(
+      getInput().getType().getElementType());
+  auto output = cast<quant::UniformQuantizedType>(
+      getOutput().getType().getElementType());
+  if (input.getStorageTypeIntegralWidth() > 8)
+    return emitOpError("input storage must be at most 8 bits");
+  int64_t entries =
+      input.getStorageTypeMax() - input.getStorageTypeMin() + 1;
+  if (static_cast<int64_t>(getTable().size()) != entries)
+    return emitOpError("table has ")
+           << getTable().size() << " entries, the input takes " << entries
+           << " values";
+  for (int32_t value : getTable())
+    if (value < output.getStorageTypeMin() ||
+        value > output.getStorageTypeMax())
+      return emitOpError("table value ")
+             << value << " is outside the output storage range";
   return success();
 }
 

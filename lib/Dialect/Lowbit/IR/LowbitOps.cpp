@@ -136,13 +136,20 @@ LogicalResult RequantizeOp::verify() {
            << multipliers.size() << " multipliers and " << shifts.size()
            << " shifts";
   auto inputType = getInput().getType();
+  int64_t rank = inputType.getRank();
+  if (getChannelAxis() && (*getChannelAxis() < 0 || *getChannelAxis() >= rank))
+    return emitOpError("channel_axis ")
+           << *getChannelAxis() << " out of [0, " << rank << ")";
+  if (multipliers.size() > 1 && rank == 0)
+    return emitOpError("has ")
+           << multipliers.size()
+           << " per-channel multipliers for a rank-0 tensor (one channel)";
   if (multipliers.size() > 1) {
-    int64_t channels =
-        inputType.getRank() ? inputType.getShape().back() : int64_t(1);
+    int64_t channels = inputType.getDimSize(getChannelDim());
     if (static_cast<int64_t>(multipliers.size()) != channels)
       return emitOpError("has ")
              << multipliers.size() << " per-channel multipliers for "
-             << channels << " channels in the innermost dimension";
+             << channels << " channels in dimension " << getChannelDim();
   }
   for (int32_t multiplier : multipliers)
     if (multiplier < 0)

@@ -176,19 +176,21 @@ def Lowbit_SoftmaxOp : Op<Lowbit_Dialect, "softmax",
 
 class Lowbit_PoolOp<string mnemonic, string onnx>
     : Op<Lowbit_Dialect, mnemonic, [Pure]> {
-  let summary = "2-D " # onnx # " over NCHW";
-  let results = (outs Lowbit_FloatTensor:$result);
+  let summary = "2-D " # onnx # " over NCHW, float32 or quantized";
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
 
 def Lowbit_MaxPoolOp : Lowbit_PoolOp<"max_pool", "MaxPool"> {
   let description = [{
-    The maximum over each window; padded positions do not take part.
+    The maximum over each window; padded positions do not take part. On a
+    per-tensor quantized input the result has the same type and holds the
+    maximum stored value (scale > 0 keeps the order).
     `pads` is [top, left, bottom, right]; with `ceil_mode` the output size
     rounds up and the last window may extend past the padding.
   }];
-  let arguments = (ins Lowbit_FloatTensor:$input,
+  let arguments = (ins AnyRankedTensor:$input,
                        DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
                        UnitAttr:$ceil_mode);
@@ -198,9 +200,11 @@ def Lowbit_AveragePoolOp : Lowbit_PoolOp<"average_pool", "AveragePool"> {
   let description = [{
     The mean over each window. Padded positions count in the divisor only
     with `count_include_pad`; positions past the padding (ceil_mode) never
-    count.
+    count. On a per-tensor quantized input the result has the same type:
+    Z + roundHalfAwayFromZero(sum(q - Z) / count), exactly in integers
+    (docs/IntegerSemantics.md); padded positions hold q - Z = 0.
   }];
-  let arguments = (ins Lowbit_FloatTensor:$input,
+  let arguments = (ins AnyRankedTensor:$input,
                        DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$pads, UnitAttr:$count_include_pad,
                        UnitAttr:$ceil_mode);
@@ -208,8 +212,39 @@ def Lowbit_AveragePoolOp : Lowbit_PoolOp<"average_pool", "AveragePool"> {
 
 def Lowbit_GlobalAveragePoolOp
     : Lowbit_PoolOp<"global_average_pool", "GlobalAveragePool"> {
-  let description = "The mean over H and W: [N, C, H, W] -> [N, C, 1, 1].";
-  let arguments = (ins Lowbit_FloatTensor:$input);
+  let description = [{
+    The mean over H and W: [N, C, H, W] -> [N, C, 1, 1]; on a quantized
+    input rounded like average_pool.
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized activations
+//===----------------------------------------------------------------------===//
+
+def Lowbit_LookupOp : Op<Lowbit_Dialect, "lookup",
+    [Pure, SameOperandsAndResultShape]> {
+  let summary = "Elementwise table lookup on 8-bit quantized values";
+  let description = [{
+    out = table[q - qmin] for every stored input value q, where qmin is the
+    input's storage minimum: a table of 2^bits stored output values computes
+    any elementwise function of a quantized input exactly (the quantizer
+    fills it at compile time for Sigmoid, Tanh, HardSwish, LeakyRelu, ...;
+    docs/IntegerSemantics.md gives how).
+    ```mlir
+    %y = lowbit.lookup %x table [0, 0, ..., 255]
+        : tensor<1x8x!quant.uniform<u8:f32, 0.1:128>>
+          -> tensor<1x8x!quant.uniform<u8:f32, 0.05:0>>
+    ```
+  }];
+  let arguments = (ins Lowbit_PerTensorQuantizedTensor:$input,
+                       DenseI32ArrayAttr:$table);
+  let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input `table` $table attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

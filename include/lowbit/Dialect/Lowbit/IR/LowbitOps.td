@@ -96,7 +96,8 @@ def Lowbit_RequantizeOp : Lowbit_Op<"requantize", [Pure,
       out = clamp(round(x * multiplier * 2^-shift) + Z_out, clamp_min, clamp_max)
 
     `multiplier` (Q31, int32) and `shift` (total right shift, 1..62) hold one
-    entry (per-tensor) or one per channel of the innermost dimension. The
+    entry (per-tensor) or one per channel along `channel_axis` (default: the
+    innermost dimension; 1 for NCHW convolution outputs). The
     clamp range lies within the storage range of the result type and carries
     a fused activation (ReLU gives clamp_min = Z_out). `rounding` selects the
     rounding mode, `single` (one 64-bit multiply-round-shift, the default) or
@@ -114,7 +115,8 @@ def Lowbit_RequantizeOp : Lowbit_Op<"requantize", [Pure,
                        I32Attr:$clamp_min,
                        I32Attr:$clamp_max,
                        DefaultValuedAttr<Lowbit_RoundingModeAttr,
-                         "::mlir::lowbit::RoundingMode::Single">:$rounding);
+                         "::mlir::lowbit::RoundingMode::Single">:$rounding,
+                       OptionalAttr<I64Attr>:$channel_axis);
   let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
   let assemblyFormat = [{
     $input `multiplier` $multiplier `shift` $shift `clamp` ` ` `[` $clamp_min `,` $clamp_max
@@ -126,6 +128,10 @@ def Lowbit_RequantizeOp : Lowbit_Op<"requantize", [Pure,
     ::mlir::quant::UniformQuantizedType getOutputQuantizedType();
     /// Whether there is one multiplier/shift per channel.
     bool isPerChannel() { return getMultiplier().size() > 1; }
+    /// The dimension the per-channel parameters apply along.
+    int64_t getChannelDim() {
+      return getChannelAxis().value_or(getInput().getType().getRank() - 1);
+    }
   }];
 }
 
