@@ -125,14 +125,16 @@ mlir::lowbit::onnx_import::readInts(const onnx::TensorProto &tensor) {
 // ONNXImporter
 //===----------------------------------------------------------------------===//
 
-Location ONNXImporter::getLoc(const onnx::NodeProto &node) {
-  return NameLoc::get(StringAttr::get(context, node.name()));
-}
-
 /// The location diagnostics about the file as a whole are reported at:
 /// "FILE:0:0: error: ..." (line 0: no source line is printed).
 static Location getFileLoc(MLIRContext *context, StringRef fileName) {
   return FileLineColLoc::get(context, fileName, 0, 0);
+}
+
+Location ONNXImporter::getLoc(const onnx::NodeProto &node) {
+  // Diagnostics of later passes print "FILE:0:0:" and name the node.
+  return NameLoc::get(StringAttr::get(context, node.name()),
+                      getFileLoc(context, fileName));
 }
 
 InFlightDiagnostic ONNXImporter::nodeError(const onnx::NodeProto &node) {
@@ -414,7 +416,7 @@ LogicalResult ONNXImporter::importGraph(ModuleOp module) {
 
   builder.setInsertionPointToEnd(module.getBody());
   auto function = func::FuncOp::create(
-      builder, NameLoc::get(StringAttr::get(context, graph.name())), "main",
+      builder, NameLoc::get(StringAttr::get(context, graph.name())), "model",
       builder.getFunctionType(argumentTypes, resultTypes));
   Block *body = function.addEntryBlock();
   for (auto [info, argument] : llvm::zip(arguments, body->getArguments()))

@@ -6,7 +6,7 @@
 //
 // Reads an ONNX model with ONNX's own C++ library (protobuf parsing, the
 // checker, shape inference with data propagation) and builds one public
-// function `@main` in the lowbit dialect: float operators become graph-level
+// function `@model` in the lowbit dialect: float operators become graph-level
 // lowbit ops, QuantizeLinear/DequantizeLinear become quant.qcast/quant.dcast,
 // and the QOperator ops (QLinearConv, QLinearMatMul, ConvInteger,
 // MatMulInteger) become integer lowbit ops with a lowbit.requantize. Every op

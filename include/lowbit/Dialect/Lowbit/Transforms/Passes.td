@@ -71,4 +71,78 @@ def LowbitExportEntry : Pass<"lowbit-export-entry", "::mlir::ModuleOp"> {
   ];
 }
 
+def LowbitFoldBatchNorm : Pass<"lowbit-fold-batch-norm"> {
+  let summary = "Fold inference batch normalization into the preceding "
+                "conv2d or gemm";
+  let description = [{
+    A `lowbit.batch_norm` whose input is a float `lowbit.conv2d` (or a
+    `lowbit.gemm` with trans_b) with constant weight and bias, and no other
+    user, is folded into new constants, computed in double precision and
+    rounded once to float32:
+      w'[f, ...] = w[f, ...] * g[f],  b'[f] = (b[f] - mean[f]) * g[f] + beta[f]
+    with g[f] = scale[f] / sqrt(variance[f] + epsilon).
+    ```mlir
+    %c = lowbit.conv2d %x, %w, %b {...} : ... -> tensor<1x8x28x28xf32>
+    %y = lowbit.batch_norm %c, %s, %beta, %m, %v epsilon 1.0e-5 : ...
+    // becomes
+    %y = lowbit.conv2d %x, %w2, %b2 {...} : ... -> tensor<1x8x28x28xf32>
+    ```
+  }];
+}
+
+def LowbitQuantize : Pass<"lowbit-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Turn a calibrated float model into quantized lowbit ops";
+  let description = [{
+    Uses the ranges recorded by calibration (`lowbit.range` on ops and
+    function arguments) to give every tensor a `!quant.uniform` type and
+    rewrites the float graph into integer ops, so the function is integer
+    between its (quantized) argument and result:
+    - activations: asymmetric per-tensor (uint8 by default, int8 with
+      `activation-type=i8`, symmetric with `symmetric-activations`);
+    - conv2d / gemm / matmul with constant weights: weights symmetric int8
+      in [-127, 127] per output channel (`per-tensor-weights` for one
+      scale), int32 bias with scale s_in * s_w, an int32 accumulation and a
+      `lowbit.requantize` with the fixed-point multiplier of
+      s_in * s_w / s_out (docs/IntegerSemantics.md);
+    - relu, clip, leaky_relu, sigmoid, tanh, hard_swish, sign: a
+      `lowbit.lookup` table computed at compile time; a conv or gemm whose
+      only user is such an activation takes the activation's range, so that
+      relu and clip become clamps that lowbit-fold-activation folds;
+    - max_pool, average_pool, global_average_pool, reshape, transpose keep
+      the input's scale and zero point.
+    Ops named in `keep-float` (by ONNX node name) stay float between a
+    quant.dcast and a quant.qcast. Any other float op is an error naming it.
+    ```mlir
+    %y = lowbit.conv2d %x, %w, %b {...} {lowbit.range = array<f64: -1.5, 4.0>}
+    // becomes
+    %acc = lowbit.conv2d %xq, %wq, %bq {...} : ... -> tensor<...xi32>
+    %y = lowbit.requantize %acc multiplier [...] shift [...] clamp [0, 255]
+        {channel_axis = 1 : i64} : ... -> tensor<...x!quant.uniform<u8:f32, ...>>
+    ```
+  }];
+  let options = [
+    Option<"activationType", "activation-type", "std::string", "\"u8\"",
+           "Storage of activations: u8 or i8">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "Symmetric activation ranges (zero point 0, or 128 for u8)">,
+    Option<"perTensorWeights", "per-tensor-weights", "bool", "false",
+           "One weight scale per tensor instead of per output channel">,
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ONNX node names to keep in float">
+  ];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
+}
+
+def LowbitFoldActivation : Pass<"lowbit-fold-activation"> {
+  let summary = "Fold clamp-shaped lookup tables into the producing "
+                "requantize";
+  let description = [{
+    A `lowbit.lookup` whose table is the identity clamped to [lo, hi]
+    (table[i] = clamp(qmin + i, lo, hi), same type in and out, as the
+    quantizer emits for ReLU, ReLU6 and Clip) and whose input is a
+    `lowbit.requantize` with no other user is removed: the requantize clamp
+    becomes [max(clamp_min, lo), min(clamp_max, hi)].
+  }];
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,39 @@
+//===- CalibratedRange.h - Ranges recorded by calibration -------*- C++ -*-===//
+//
+// Part of the Lowbit project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Calibration records the real range [min, max] of every float tensor in the
+// IR, as `lowbit.range = array<f64: min, max>` on the op defining it (its
+// first result) or in the argument attributes of the function, so that it can
+// be printed, tested with FileCheck, saved and loaded. The quantizer reads it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOWBIT_DIALECT_LOWBIT_TRANSFORMS_CALIBRATEDRANGE_H
+#define LOWBIT_DIALECT_LOWBIT_TRANSFORMS_CALIBRATEDRANGE_H
+
+#include "mlir/IR/Value.h"
+#include <optional>
+
+namespace mlir::lowbit {
+
+/// The attribute name: `lowbit.range`.
+StringRef getCalibratedRangeAttrName();
+
+struct CalibratedRange {
+  double min;
+  double max;
+};
+
+/// The range recorded for `value`, if any.
+std::optional<CalibratedRange> getCalibratedRange(Value value);
+
+/// Records `range` for `value` (an op's first result or a function
+/// argument).
+void setCalibratedRange(Value value, CalibratedRange range);
+
+} // namespace mlir::lowbit
+
+#endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_CALIBRATEDRANGE_H

@@ -1,0 +1,533 @@
+//===- Quantize.cpp - Calibrated float graph to quantized ops ---*- C++ -*-===//
+//
+// Part of the Lowbit project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Walks the (single-block) model function in order and builds, for every
+// float value, its quantized counterpart. The types follow from the
+// calibrated ranges; weights and biases are quantized at compile time; the
+// requantization multipliers are computed with the reference arithmetic of
+// lib/Support/FixedPoint.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Dialect/Lowbit/Transforms/CalibratedRange.h"
+#include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
+#include "lowbit/Support/FixedPoint.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+namespace mlir::lowbit {
+#define GEN_PASS_DEF_LOWBITQUANTIZE
+#include "lowbit/Dialect/Lowbit/Transforms/Passes.h.inc"
+} // namespace mlir::lowbit
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Scales and zero points (docs/IntegerSemantics.md)
+//===----------------------------------------------------------------------===//
+
+struct Range {
+  float min;
+  float max;
+};
+
+struct AffineParams {
+  double scale;
+  int64_t zeroPoint;
+};
+
+/// Asymmetric: the range, extended to contain 0, maps onto [qmin, qmax]; 0
+/// is exactly representable. A zero-width range gets scale 1.
+AffineParams chooseAsymmetric(Range range, int64_t qmin, int64_t qmax) {
+  double lo = std::min<double>(range.min, 0.0);
+  double hi = std::max<double>(range.max, 0.0);
+  double scale = (hi - lo) / double(qmax - qmin);
+  if (!(scale > 0.0) || !std::isfinite(scale))
+    return {1.0, std::clamp<int64_t>(0, qmin, qmax)};
+  scale = static_cast<float>(scale);
+  int64_t zeroPoint =
+      std::clamp<int64_t>(std::llround(qmin - lo / scale), qmin, qmax);
+  return {scale, zeroPoint};
+}
+
+/// Symmetric: max(|min|, |max|) maps to qmax, zero point 0.
+AffineParams chooseSymmetric(Range range, int64_t qmax) {
+  double bound = std::max(std::fabs(double(range.min)),
+                          std::fabs(double(range.max)));
+  double scale = bound / double(qmax);
+  if (!(scale > 0.0) || !std::isfinite(scale))
+    return {1.0, 0};
+  return {static_cast<float>(scale), 0};
+}
+
+/// The range of each of `channels` rows of `depth` values.
+std::vector<Range> perChannelRanges(const float *values, int64_t channels,
+                                    int64_t depth) {
+  std::vector<Range> ranges;
+  for (int64_t c = 0; c < channels; ++c) {
+    Range r{0.0f, 0.0f};
+    for (int64_t i = 0; i < depth; ++i) {
+      r.min = std::min(r.min, values[c * depth + i]);
+      r.max = std::max(r.max, values[c * depth + i]);
+    }
+    ranges.push_back(r);
+  }
+  return ranges;
+}
+
+/// The name an op carries from ONNX (its NameLoc), or "".
+StringRef getNodeName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().getValue();
+  return "";
+}
+
+/// The float values of a float32 lowbit.constant.
+std::optional<std::vector<float>> getFloatConstant(Value value) {
+  auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
+  if (!constant || !constant.getType().getElementType().isF32())
+    return std::nullopt;
+  auto values = constant.getValue().tryGetValues<float>();
+  if (!values)
+    return std::nullopt;
+  return std::vector<float>(values->begin(), values->end());
+}
+
+class Quantizer {
+public:
+  Quantizer(func::FuncOp function, bool signedActivations,
+            bool symmetricActivations, bool perTensorWeights,
+            ArrayRef<std::string> keepFloat)
+      : function(function), builder(function.getContext()),
+        signedActivations(signedActivations),
+        symmetricActivations(symmetricActivations),
+        perTensorWeights(perTensorWeights),
+        keepFloat(llvm::from_range, keepFloat) {}
+
+  LogicalResult run();
+
+private:
+  /// The quantized type of activations with range `range`.
+  quant::UniformQuantizedType getActivationType(Range range);
+  /// The quantized type chosen for the float value `value` (from its own
+  /// range, or from the range of the activation that is its only user).
+  FailureOr<quant::UniformQuantizedType> getTypeFor(Value value);
+  /// The quantized counterpart of `value`.
+  Value lookup(Value value) { return mapping.lookupOrNull(value); }
+
+  LogicalResult quantizeOp(Operation *op);
+  LogicalResult quantizeLinear(Operation *op, Value input, Value weight,
+                               Value bias, bool transposeWeight,
+                               double weightFactor, double biasFactor);
+  LogicalResult quantizeActivation(Operation *op);
+  LogicalResult keepInFloat(Operation *op);
+
+  InFlightDiagnostic error(Operation *op) {
+    return op->emitError() << "cannot quantize '" << getNodeName(op) << "' ("
+                           << op->getName() << "): ";
+  }
+
+  func::FuncOp function;
+  OpBuilder builder;
+  bool signedActivations, symmetricActivations, perTensorWeights;
+  llvm::StringSet<> keepFloat;
+  IRMapping mapping;
+};
+
+quant::UniformQuantizedType
+Quantizer::getActivationType(Range range) {
+  int64_t qmin = signedActivations ? -128 : 0;
+  int64_t qmax = signedActivations ? 127 : 255;
+  AffineParams params =
+      symmetricActivations
+          ? chooseSymmetric(range, (qmax - qmin) / 2)
+          : chooseAsymmetric(range, qmin, qmax);
+  int64_t zeroPoint = params.zeroPoint;
+  if (symmetricActivations && !signedActivations)
+    zeroPoint = 128;
+  return quant::UniformQuantizedType::get(
+      signedActivations ? quant::QuantizationFlags::Signed : 0,
+      builder.getIntegerType(8), builder.getF32Type(), params.scale,
+      zeroPoint, qmin, qmax);
+}
+
+/// Activations a conv or gemm adopts the range of, when it is their only
+/// user: the fused activation of TFLite and ONNX Runtime.
+static bool isFusableActivation(Operation *op) {
+  return isa<ReluOp, ClipOp>(op);
+}
+
+FailureOr<quant::UniformQuantizedType> Quantizer::getTypeFor(Value value) {
+  Value ranged = value;
+  if (value.hasOneUse() && isFusableActivation(*value.getUsers().begin()))
+    ranged = value.getUsers().begin()->getResult(0);
+  std::optional<CalibratedRange> range = getCalibratedRange(ranged);
+  if (!range) {
+    Operation *op = value.getDefiningOp();
+    InFlightDiagnostic diag =
+        op ? error(op) : function.emitError("cannot quantize an argument: ");
+    diag << "no calibrated range (run calibration first)";
+    return failure();
+  }
+  return getActivationType(Range{static_cast<float>(range->min),
+                                 static_cast<float>(range->max)});
+}
+
+LogicalResult Quantizer::run() {
+  Block &body = function.getBody().front();
+  // Arguments take their quantized types in place.
+  for (BlockArgument argument : body.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(argument.getType());
+    if (!type || !type.getElementType().isF32())
+      return function.emitError("cannot quantize argument #")
+             << argument.getArgNumber() << " of type " << argument.getType();
+    FailureOr<quant::UniformQuantizedType> element = getTypeFor(argument);
+    if (failed(element))
+      return failure();
+    // A float copy keeps the float users valid until they are rewritten.
+    builder.setInsertionPointToStart(&body);
+    Value quantized = argument;
+    argument.setType(type.clone(*element));
+    Value real = quant::DequantizeCastOp::create(builder, function.getLoc(),
+                                                 type, quantized);
+    argument.replaceAllUsesExcept(real, real.getDefiningOp());
+    mapping.map(real, quantized);
+  }
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    if (isa<quant::DequantizeCastOp>(op) && mapping.contains(op.getResult(0)))
+      continue;
+    if (failed(quantizeOp(&op)))
+      return failure();
+  }
+  // Result types follow the returned values.
+  auto terminator = cast<func::ReturnOp>(body.getTerminator());
+  function.setType(builder.getFunctionType(body.getArgumentTypes(),
+                                           terminator.getOperandTypes()));
+  for (BlockArgument argument : body.getArguments())
+    function.removeArgAttr(argument.getArgNumber(),
+                           getCalibratedRangeAttrName());
+  // The float graph is dead now.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (&op != terminator && isOpTriviallyDead(&op))
+      op.erase();
+  return success();
+}
+
+LogicalResult Quantizer::quantizeOp(Operation *op) {
+  builder.setInsertionPoint(op);
+  if (!getNodeName(op).empty() && keepFloat.contains(getNodeName(op)))
+    return keepInFloat(op);
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case<ConstantOp>([](auto) { return success(); })
+      .Case<func::ReturnOp>([&](func::ReturnOp ret) -> LogicalResult {
+        for (OpOperand &operand : ret->getOpOperands()) {
+          Value quantized = lookup(operand.get());
+          if (!quantized)
+            return error(op) << "result #" << operand.getOperandNumber()
+                             << " is not quantized";
+          operand.set(quantized);
+        }
+        return success();
+      })
+      .Case<Conv2DOp>([&](Conv2DOp conv) {
+        return quantizeLinear(conv, conv.getInput(), conv.getWeight(),
+                              conv.getBias(), false, 1.0, 1.0);
+      })
+      .Case<GemmOp>([&](GemmOp gemm) -> LogicalResult {
+        if (gemm.getTransA())
+          return error(op) << "trans_a is not supported";
+        return quantizeLinear(gemm, gemm.getA(), gemm.getB(), gemm.getC(),
+                              !gemm.getTransB(),
+                              gemm.getAlpha().convertToDouble(),
+                              gemm.getBeta().convertToDouble());
+      })
+      .Case<MatMulOp>([&](MatMulOp matmul) {
+        return quantizeLinear(matmul, matmul.getLhs(), matmul.getRhs(),
+                              Value(), true, 1.0, 1.0);
+      })
+      .Case<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSwishOp,
+            SignOp>([&](Operation *activation) {
+        return quantizeActivation(activation);
+      })
+      .Case<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
+            TransposeOp>([&](Operation *same) -> LogicalResult {
+        // Same scale and zero point as the input.
+        Value input = lookup(same->getOperand(0));
+        if (!input)
+          return error(op) << "its input is not quantized";
+        Type element =
+            cast<RankedTensorType>(input.getType()).getElementType();
+        Operation *clone = builder.clone(*same);
+        clone->removeAttr(getCalibratedRangeAttrName());
+        clone->setOperand(0, input);
+        clone->getResult(0).setType(
+            cast<RankedTensorType>(same->getResult(0).getType())
+                .clone(element));
+        mapping.map(same->getResult(0), clone->getResult(0));
+        return success();
+      })
+      .Default([&](Operation *) -> LogicalResult {
+        return error(op) << "this op is not supported by the quantizer; "
+                            "keep it in float with --keep-float="
+                         << getNodeName(op);
+      });
+}
+
+LogicalResult Quantizer::quantizeLinear(Operation *op, Value input,
+                                        Value weight, Value bias,
+                                        bool transposeWeight,
+                                        double weightFactor,
+                                        double biasFactor) {
+  Value x = lookup(input);
+  if (!x)
+    return error(op) << "its input is not quantized";
+  auto inputQuant = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(x.getType()).getElementType());
+  std::optional<std::vector<float>> weights = getFloatConstant(weight);
+  if (!weights)
+    return error(op) << "the weight must be a float constant";
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  SmallVector<int64_t> weightShape(weightType.getShape());
+  bool isConv = isa<Conv2DOp>(op);
+  if (!isConv && (weightShape.size() != 2 ||
+                  cast<RankedTensorType>(x.getType()).getRank() != 2))
+    return error(op) << "only rank-2 matrix products are supported";
+  // The weight as [channels, depth] rows, one row per output channel.
+  if (transposeWeight) {
+    std::vector<float> transposed(weights->size());
+    int64_t k = weightShape[0], n = weightShape[1];
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        transposed[j * k + i] = (*weights)[i * n + j];
+    *weights = std::move(transposed);
+    std::swap(weightShape[0], weightShape[1]);
+  }
+  for (float &w : *weights)
+    w = static_cast<float>(w * weightFactor);
+  int64_t channels = weightShape[0];
+  int64_t depth = static_cast<int64_t>(weights->size()) / channels;
+
+  std::vector<Range> ranges =
+      perChannelRanges(weights->data(), channels, depth);
+  if (perTensorWeights) {
+    Range all = ranges[0];
+    for (const Range &r : ranges)
+      all = Range{std::min(all.min, r.min), std::max(all.max, r.max)};
+    ranges.assign(channels, all);
+  }
+  SmallVector<double> scales;
+  std::vector<int8_t> stored(weights->size());
+  for (int64_t c = 0; c < channels; ++c) {
+    AffineParams params = chooseSymmetric(ranges[c], 127);
+    scales.push_back(params.scale);
+    for (int64_t i = 0; i < depth; ++i)
+      stored[c * depth + i] = static_cast<int8_t>(::lowbit::quantizeReal(
+          (*weights)[c * depth + i], static_cast<float>(params.scale), 0,
+          -127, 127));
+  }
+  // The stored scales are floats (the quant type's f32 expressed type); use
+  // the same rounding for the multipliers.
+  for (double &scale : scales)
+    scale = static_cast<float>(scale);
+  Type weightElement;
+  unsigned flags = quant::QuantizationFlags::Signed;
+  Type i8 = builder.getIntegerType(8), f32 = builder.getF32Type();
+  if (perTensorWeights || channels == 1)
+    weightElement = quant::UniformQuantizedType::get(flags, i8, f32,
+                                                     scales[0], 0, -127, 127);
+  else
+    weightElement = quant::UniformQuantizedPerAxisType::get(
+        flags, i8, f32, scales, SmallVector<int64_t>(channels, 0), 0, -127,
+        127);
+  auto storedType = RankedTensorType::get(weightShape, i8);
+  Value weightQ = ConstantOp::create(
+      builder, weight.getLoc(), storedType.clone(weightElement),
+      DenseElementsAttr::get(storedType, ArrayRef<int8_t>(stored)));
+
+  // Bias in the accumulator scale s_in * s_w[c].
+  Value biasQ;
+  if (bias) {
+    std::optional<std::vector<float>> biases = getFloatConstant(bias);
+    if (!biases || static_cast<int64_t>(biases->size()) != channels)
+      return error(op) << "the bias must be a float constant of "
+                       << channels << " values";
+    std::vector<int32_t> values;
+    for (int64_t c = 0; c < channels; ++c) {
+      double accScale = inputQuant.getScale() * scales[c];
+      double q = std::nearbyint((*biases)[c] * biasFactor / accScale);
+      values.push_back(static_cast<int32_t>(
+          std::clamp(q, double(INT32_MIN), double(INT32_MAX))));
+    }
+    auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
+    biasQ = ConstantOp::create(
+        builder, bias.getLoc(), biasType,
+        DenseElementsAttr::get(biasType, ArrayRef<int32_t>(values)));
+  }
+
+  Value result = op->getResult(0);
+  FailureOr<quant::UniformQuantizedType> outQuant = getTypeFor(result);
+  if (failed(outQuant))
+    return failure();
+  auto resultType = cast<RankedTensorType>(result.getType());
+  Location loc = op->getLoc();
+  Value acc;
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    acc = Conv2DOp::create(builder, loc, resultType.clone(builder.getI32Type()),
+                           x, weightQ, biasQ, conv.getStridesAttr(),
+                           conv.getPadsAttr(), conv.getDilationsAttr(),
+                           conv.getGroupAttr());
+  else
+    acc = FullyConnectedOp::create(builder, loc,
+                                   resultType.clone(builder.getI32Type()), x,
+                                   weightQ, biasQ);
+
+  SmallVector<int32_t> multipliers;
+  SmallVector<int8_t> shifts;
+  for (int64_t c = 0; c < (int64_t)scales.size(); ++c) {
+    double real = inputQuant.getScale() * scales[c] / outQuant->getScale();
+    std::optional<::lowbit::FixedPointMultiplier> m =
+        ::lowbit::computeFixedPointMultiplier(real);
+    if (!m)
+      return error(op) << "the requantization multiplier " << real
+                       << " is not representable";
+    multipliers.push_back(m->multiplier);
+    shifts.push_back(static_cast<int8_t>(m->shift));
+  }
+  bool perChannel = !perTensorWeights && channels > 1;
+  if (!perChannel) {
+    multipliers.resize(1);
+    shifts.resize(1);
+  }
+  Value requantized = RequantizeOp::create(
+      builder, loc, resultType.clone(*outQuant), acc,
+      builder.getDenseI32ArrayAttr(multipliers),
+      builder.getDenseI8ArrayAttr(shifts),
+      builder.getI32IntegerAttr(outQuant->getStorageTypeMin()),
+      builder.getI32IntegerAttr(outQuant->getStorageTypeMax()),
+      RoundingModeAttr::get(builder.getContext(), RoundingMode::Single),
+      perChannel && isConv ? builder.getI64IntegerAttr(1) : IntegerAttr());
+  mapping.map(result, requantized);
+  return success();
+}
+
+/// The real function an activation computes, in double precision.
+static std::function<double(double)> getActivationFunction(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::function<double(double)>>(op)
+      .Case<ReluOp>([](auto) { return [](double x) { return x > 0 ? x : 0.0; }; })
+      .Case<ClipOp>([](ClipOp clip) {
+        double lo = clip.getMin().convertToDouble();
+        double hi = clip.getMax().convertToDouble();
+        return [lo, hi](double x) { return std::min(std::max(x, lo), hi); };
+      })
+      .Case<LeakyReluOp>([](LeakyReluOp leaky) {
+        double alpha = leaky.getAlpha().convertToDouble();
+        return [alpha](double x) { return x < 0 ? alpha * x : x; };
+      })
+      .Case<SigmoidOp>([](auto) {
+        return [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+      })
+      .Case<TanhOp>([](auto) { return [](double x) { return std::tanh(x); }; })
+      .Case<HardSwishOp>([](auto) {
+        return [](double x) {
+          return x * std::min(std::max(x / 6.0 + 0.5, 0.0), 1.0);
+        };
+      })
+      .Case<SignOp>([](auto) {
+        return [](double x) { return double((x > 0) - (x < 0)); };
+      });
+}
+
+/// Every 8-bit input value maps through the activation, in double, and is
+/// quantized to the output type: the table is exact by construction.
+LogicalResult Quantizer::quantizeActivation(Operation *op) {
+  Value input = lookup(op->getOperand(0));
+  if (!input)
+    return error(op) << "its input is not quantized";
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto inQuant = cast<quant::UniformQuantizedType>(inType.getElementType());
+  // A relu/clip whose producer took its range keeps the input's type.
+  Operation *producer = op->getOperand(0).getDefiningOp();
+  bool fused = isFusableActivation(op) && producer &&
+               isa<Conv2DOp, GemmOp, MatMulOp>(producer) &&
+               op->getOperand(0).hasOneUse();
+  quant::UniformQuantizedType outQuant = inQuant;
+  if (!fused) {
+    FailureOr<quant::UniformQuantizedType> type =
+        getTypeFor(op->getResult(0));
+    if (failed(type))
+      return failure();
+    outQuant = *type;
+  }
+  std::function<double(double)> f = getActivationFunction(op);
+  SmallVector<int32_t> table;
+  for (int64_t q = inQuant.getStorageTypeMin();
+       q <= inQuant.getStorageTypeMax(); ++q) {
+    double real = inQuant.getScale() * double(q - inQuant.getZeroPoint());
+    double y = f(real) / outQuant.getScale() + outQuant.getZeroPoint();
+    double rounded = std::nearbyint(y);
+    table.push_back(static_cast<int32_t>(
+        std::clamp(rounded, double(outQuant.getStorageTypeMin()),
+                   double(outQuant.getStorageTypeMax()))));
+  }
+  Value result = LookupOp::create(builder, op->getLoc(),
+                                  inType.clone(outQuant), input,
+                                  builder.getDenseI32ArrayAttr(table));
+  mapping.map(op->getResult(0), result);
+  return success();
+}
+
+/// Dequantizes the inputs, clones the float op, and quantizes its result.
+LogicalResult Quantizer::keepInFloat(Operation *op) {
+  IRMapping floatOperands;
+  for (Value operand : op->getOperands())
+    if (Value quantized = lookup(operand))
+      floatOperands.map(operand,
+                        quant::DequantizeCastOp::create(
+                            builder, op->getLoc(), operand.getType(),
+                            quantized));
+  Operation *clone = builder.clone(*op, floatOperands);
+  clone->removeAttr(getCalibratedRangeAttrName());
+  for (Value result : op->getResults()) {
+    FailureOr<quant::UniformQuantizedType> type = getTypeFor(result);
+    if (failed(type))
+      return failure();
+    Value floatResult =
+        clone->getResult(cast<OpResult>(result).getResultNumber());
+    mapping.map(result,
+                quant::QuantizeCastOp::create(
+                    builder, op->getLoc(),
+                    cast<RankedTensorType>(result.getType()).clone(*type),
+                    floatResult));
+  }
+  return success();
+}
+
+struct QuantizePass
+    : public mlir::lowbit::impl::LowbitQuantizeBase<QuantizePass> {
+  using Base::Base;
+  void runOnOperation() override {
+    func::FuncOp function = getOperation();
+    if (function.isExternal() || function.isPrivate())
+      return;
+    if (activationType != "u8" && activationType != "i8") {
+      function.emitError("activation-type must be u8 or i8, got ")
+          << activationType;
+      return signalPassFailure();
+    }
+    Quantizer quantizer(function, activationType == "i8",
+                        symmetricActivations, perTensorWeights, keepFloat);
+    if (failed(quantizer.run()))
+      return signalPassFailure();
+  }
+};
+} // namespace
