@@ -8,15 +8,17 @@
 // CHECK-SAME: %[[X:.*]]: tensor<1x1x4x4x!quant.uniform<u8:f32, 0.0039215688593685627>>)
 // CHECK-SAME: -> tensor<1x3x!quant.uniform<u8:f32, 0.0039215688593685627>>
 // CHECK-NOT: lowbit.range
-// Weights: max |w| = 1 in both channels, scale 1/127; 0.5 * 127 = 63.5 ties
-// to even (64), -0.25 * 127 = -31.75 rounds to -32.
-// CHECK: %[[W:.*]] = lowbit.constant dense<{{\[\[\[\[}}64, -32], [127, 0]]], {{\[\[\[}}-127, 64], [32, 16]]]]> : tensor<2x1x2x2xi8> -> tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32:0, {0.0078740157186985015,0.0078740157186985015}>>
-// Bias: 0.2 * 255 * 127 = 6477 in the accumulator scale.
-// CHECK: %[[B:.*]] = lowbit.constant dense<[6477, -6477]> : tensor<2xi32>
+// Weights: max |w| = 1 in channel 0 (scale 1/127), 0.5 in channel 1 (scale
+// 0.5/127); 0.5 * 127 = 63.5 ties to even (64), -0.25 * 127 = -31.75 rounds
+// to -32, 0.125 * 254 = 31.75 to 32.
+// CHECK: %[[W:.*]] = lowbit.constant dense<{{\[\[\[\[}}64, -32], [127, 0]]], {{\[\[\[}}-127, 127], [64, 32]]]]> : tensor<2x1x2x2xi8> -> tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32:0, {0.0078740157186985015,0.0039370078593492508}>>
+// Bias in the accumulator scale: 0.2 * 255 * 127 = 6477 and
+// -0.2 * 255 * 254 = -12954.
+// CHECK: %[[B:.*]] = lowbit.constant dense<[6477, -12954]> : tensor<2xi32>
 // CHECK: %[[ACC:.*]] = lowbit.conv2d %[[X]], %[[W]], %[[B]] {{.*}} -> tensor<1x2x4x4xi32>
 // Relu's range [0, 2] in u8: scale 2/255, zero point 0; M = (1/255)(1/127) /
-// (2/255) = 1/254 = 0.50394 * 2^-7, so n = 38.
-// CHECK: %[[Y:.*]] = lowbit.requantize %[[ACC]] multiplier [{{108219648[0-9]}}, {{108219648[0-9]}}] shift [38, 38] clamp [0, 255] {channel_axis = 1 : i64} : tensor<1x2x4x4xi32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431377187371254>>
+// (2/255) = 1/254 = 0.50394 * 2^-7, so n = 38; channel 1: 1/508, n = 39.
+// CHECK: %[[Y:.*]] = lowbit.requantize %[[ACC]] multiplier [{{108219648[0-9]}}, {{108219648[0-9]}}] shift [38, 39] clamp [0, 255] {channel_axis = 1 : i64} : tensor<1x2x4x4xi32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431377187371254>>
 // The relu is the identity clamped to [0, 255] on that type.
 // CHECK: %[[R:.*]] = lowbit.lookup %[[Y]] table [0, 1, 2, {{.*}}, 254, 255] : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431377187371254>> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431377187371254>>
 // CHECK: %[[P:.*]] = lowbit.max_pool %[[R]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.0078431377187371254>>
@@ -35,10 +37,10 @@
 // one multiplier, and signed types ([0, 1] in i8: zero point -128).
 // I8-LABEL: func.func @cnn(
 // I8-SAME: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.0039215688593685627:-128>>
-// I8: lowbit.constant {{.*}} -> tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32, 0.0078740157186985015>>
+// I8: lowbit.constant dense<{{\[\[\[\[}}64, -32], [127, 0]]], {{\[\[\[}}-64, 64], [32, 16]]]]> : tensor<2x1x2x2xi8> -> tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32, 0.0078740157186985015>>
 // I8: lowbit.requantize %{{.*}} multiplier [{{[0-9]+}}] shift [38] clamp [-128, 127] : tensor<1x2x4x4xi32>
 func.func @cnn(%x: tensor<1x1x4x4xf32> {lowbit.range = array<f64: 0.0, 1.0>}) -> tensor<1x3xf32> {
-  %w = lowbit.constant dense<[[[[0.5, -0.25], [1.0, 0.0]]], [[[-1.0, 0.5], [0.25, 0.125]]]]> : tensor<2x1x2x2xf32> -> tensor<2x1x2x2xf32>
+  %w = lowbit.constant dense<[[[[0.5, -0.25], [1.0, 0.0]]], [[[-0.5, 0.5], [0.25, 0.125]]]]> : tensor<2x1x2x2xf32> -> tensor<2x1x2x2xf32>
   %b = lowbit.constant dense<[0.2, -0.2]> : tensor<2xf32> -> tensor<2xf32>
   %c = lowbit.conv2d %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, lowbit.range = array<f64: -1.5, 2.0>} : tensor<1x1x4x4xf32>, tensor<2x1x2x2xf32>, tensor<2xf32> -> tensor<1x2x4x4xf32> loc("conv")
   %r = lowbit.relu %c {lowbit.range = array<f64: 0.0, 2.0>} : tensor<1x2x4x4xf32> loc("relu")

@@ -13,19 +13,31 @@ using namespace mlir::lowbit;
 
 StringRef mlir::lowbit::getCalibratedRangeAttrName() { return "lowbit.range"; }
 
-std::optional<CalibratedRange> mlir::lowbit::getCalibratedRange(Value value) {
-  DenseF64ArrayAttr attr;
+/// The attribute `name` recorded for `value`: on its defining op, or in the
+/// argument attributes of its function.
+template <typename AttrTy> static AttrTy getValueAttr(Value value, StringRef name) {
   if (auto argument = dyn_cast<BlockArgument>(value)) {
     auto function =
         dyn_cast<func::FuncOp>(argument.getOwner()->getParentOp());
     if (!function)
-      return std::nullopt;
-    attr = function.getArgAttrOfType<DenseF64ArrayAttr>(
-        argument.getArgNumber(), getCalibratedRangeAttrName());
-  } else {
-    attr = value.getDefiningOp()->getAttrOfType<DenseF64ArrayAttr>(
-        getCalibratedRangeAttrName());
+      return {};
+    return function.getArgAttrOfType<AttrTy>(argument.getArgNumber(), name);
   }
+  return value.getDefiningOp()->getAttrOfType<AttrTy>(name);
+}
+
+static void setValueAttr(Value value, StringRef name, Attribute attr) {
+  if (auto argument = dyn_cast<BlockArgument>(value)) {
+    cast<func::FuncOp>(argument.getOwner()->getParentOp())
+        .setArgAttr(argument.getArgNumber(), name, attr);
+    return;
+  }
+  value.getDefiningOp()->setAttr(name, attr);
+}
+
+std::optional<CalibratedRange> mlir::lowbit::getCalibratedRange(Value value) {
+  auto attr =
+      getValueAttr<DenseF64ArrayAttr>(value, getCalibratedRangeAttrName());
   if (!attr || attr.size() != 2)
     return std::nullopt;
   return CalibratedRange{attr[0], attr[1]};
@@ -33,12 +45,21 @@ std::optional<CalibratedRange> mlir::lowbit::getCalibratedRange(Value value) {
 
 void mlir::lowbit::setCalibratedRange(Value value, CalibratedRange range) {
   Builder builder(value.getContext());
-  DenseF64ArrayAttr attr = builder.getDenseF64ArrayAttr({range.min, range.max});
-  if (auto argument = dyn_cast<BlockArgument>(value)) {
-    cast<func::FuncOp>(argument.getOwner()->getParentOp())
-        .setArgAttr(argument.getArgNumber(), getCalibratedRangeAttrName(),
-                    attr);
-    return;
-  }
-  value.getDefiningOp()->setAttr(getCalibratedRangeAttrName(), attr);
+  setValueAttr(value, getCalibratedRangeAttrName(),
+               builder.getDenseF64ArrayAttr({range.min, range.max}));
+}
+
+StringRef mlir::lowbit::getQuantizedTypeAttrName() {
+  return "lowbit.quant_type";
+}
+
+quant::QuantizedType mlir::lowbit::getQuantizedTypeAnnotation(Value value) {
+  auto attr = getValueAttr<TypeAttr>(value, getQuantizedTypeAttrName());
+  return attr ? dyn_cast<quant::QuantizedType>(attr.getValue())
+              : quant::QuantizedType();
+}
+
+void mlir::lowbit::setQuantizedTypeAnnotation(Value value,
+                                              quant::QuantizedType type) {
+  setValueAttr(value, getQuantizedTypeAttrName(), TypeAttr::get(type));
 }

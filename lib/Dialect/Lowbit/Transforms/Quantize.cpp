@@ -14,6 +14,7 @@
 
 #include "lowbit/Dialect/Lowbit/Transforms/CalibratedRange.h"
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
+#include "lowbit/Support/Calibration.h"
 #include "lowbit/Support/FixedPoint.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/IRMapping.h"
@@ -29,61 +30,15 @@ namespace mlir::lowbit {
 
 using namespace mlir;
 using namespace mlir::lowbit;
+using ::lowbit::AffineParams;
+using ::lowbit::chooseAsymmetric;
+using ::lowbit::chooseSymmetric;
+using ::lowbit::chooseSymmetricPerChannel;
+using ::lowbit::perChannelRanges;
+/// A real range [min, max] (not mlir::Range).
+using RealRange = ::lowbit::Range;
 
 namespace {
-
-//===----------------------------------------------------------------------===//
-// Scales and zero points (docs/IntegerSemantics.md)
-//===----------------------------------------------------------------------===//
-
-struct Range {
-  float min;
-  float max;
-};
-
-struct AffineParams {
-  double scale;
-  int64_t zeroPoint;
-};
-
-/// Asymmetric: the range, extended to contain 0, maps onto [qmin, qmax]; 0
-/// is exactly representable. A zero-width range gets scale 1.
-AffineParams chooseAsymmetric(Range range, int64_t qmin, int64_t qmax) {
-  double lo = std::min<double>(range.min, 0.0);
-  double hi = std::max<double>(range.max, 0.0);
-  double scale = (hi - lo) / double(qmax - qmin);
-  if (!(scale > 0.0) || !std::isfinite(scale))
-    return {1.0, std::clamp<int64_t>(0, qmin, qmax)};
-  scale = static_cast<float>(scale);
-  int64_t zeroPoint =
-      std::clamp<int64_t>(std::llround(qmin - lo / scale), qmin, qmax);
-  return {scale, zeroPoint};
-}
-
-/// Symmetric: max(|min|, |max|) maps to qmax, zero point 0.
-AffineParams chooseSymmetric(Range range, int64_t qmax) {
-  double bound = std::max(std::fabs(double(range.min)),
-                          std::fabs(double(range.max)));
-  double scale = bound / double(qmax);
-  if (!(scale > 0.0) || !std::isfinite(scale))
-    return {1.0, 0};
-  return {static_cast<float>(scale), 0};
-}
-
-/// The range of each of `channels` rows of `depth` values.
-std::vector<Range> perChannelRanges(const float *values, int64_t channels,
-                                    int64_t depth) {
-  std::vector<Range> ranges;
-  for (int64_t c = 0; c < channels; ++c) {
-    Range r{0.0f, 0.0f};
-    for (int64_t i = 0; i < depth; ++i) {
-      r.min = std::min(r.min, values[c * depth + i]);
-      r.max = std::max(r.max, values[c * depth + i]);
-    }
-    ranges.push_back(r);
-  }
-  return ranges;
-}
 
 /// The name an op carries from ONNX (its NameLoc), or "".
 StringRef getNodeName(Operation *op) {
@@ -118,7 +73,7 @@ public:
 
 private:
   /// The quantized type of activations with range `range`.
-  quant::UniformQuantizedType getActivationType(Range range);
+  quant::UniformQuantizedType getActivationType(RealRange range);
   /// The quantized type chosen for the float value `value` (from its own
   /// range, or from the range of the activation that is its only user).
   FailureOr<quant::UniformQuantizedType> getTypeFor(Value value);
@@ -130,6 +85,19 @@ private:
                                Value bias, bool transposeWeight,
                                double weightFactor, double biasFactor);
   LogicalResult quantizeActivation(Operation *op);
+
+  /// Weights as [channels, depth] rows, quantized symmetric int8 per channel
+  /// (or per tensor), or with the type a QDQ model fixed (`annotation`,
+  /// whose axis is 1 when the weight was transposed into rows).
+  struct QuantizedWeights {
+    Type element;
+    SmallVector<double> scales;
+    std::vector<int8_t> stored;
+  };
+  FailureOr<QuantizedWeights>
+  quantizeWeights(Operation *op, ArrayRef<float> weights,
+                  ArrayRef<int64_t> shape, quant::QuantizedType annotation,
+                  bool transposed);
   LogicalResult keepInFloat(Operation *op);
 
   InFlightDiagnostic error(Operation *op) {
@@ -145,7 +113,7 @@ private:
 };
 
 quant::UniformQuantizedType
-Quantizer::getActivationType(Range range) {
+Quantizer::getActivationType(RealRange range) {
   int64_t qmin = signedActivations ? -128 : 0;
   int64_t qmax = signedActivations ? 127 : 255;
   AffineParams params =
@@ -171,6 +139,12 @@ FailureOr<quant::UniformQuantizedType> Quantizer::getTypeFor(Value value) {
   Value ranged = value;
   if (value.hasOneUse() && isFusableActivation(*value.getUsers().begin()))
     ranged = value.getUsers().begin()->getResult(0);
+  if (auto fixed = dyn_cast_or_null<quant::UniformQuantizedType>(
+          getQuantizedTypeAnnotation(ranged)))
+    return fixed;
+  if (auto fixed = dyn_cast_or_null<quant::UniformQuantizedType>(
+          getQuantizedTypeAnnotation(value)))
+    return fixed;
   std::optional<CalibratedRange> range = getCalibratedRange(ranged);
   if (!range) {
     Operation *op = value.getDefiningOp();
@@ -179,8 +153,7 @@ FailureOr<quant::UniformQuantizedType> Quantizer::getTypeFor(Value value) {
     diag << "no calibrated range (run calibration first)";
     return failure();
   }
-  return getActivationType(Range{static_cast<float>(range->min),
-                                 static_cast<float>(range->max)});
+  return getActivationType(RealRange{range->min, range->max});
 }
 
 LogicalResult Quantizer::run() {
@@ -213,9 +186,12 @@ LogicalResult Quantizer::run() {
   auto terminator = cast<func::ReturnOp>(body.getTerminator());
   function.setType(builder.getFunctionType(body.getArgumentTypes(),
                                            terminator.getOperandTypes()));
-  for (BlockArgument argument : body.getArguments())
+  for (BlockArgument argument : body.getArguments()) {
     function.removeArgAttr(argument.getArgNumber(),
                            getCalibratedRangeAttrName());
+    function.removeArgAttr(argument.getArgNumber(),
+                           getQuantizedTypeAttrName());
+  }
   // The float graph is dead now.
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
     if (&op != terminator && isOpTriviallyDead(&op))
@@ -269,6 +245,7 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             cast<RankedTensorType>(input.getType()).getElementType();
         Operation *clone = builder.clone(*same);
         clone->removeAttr(getCalibratedRangeAttrName());
+        clone->removeAttr(getQuantizedTypeAttrName());
         clone->setOperand(0, input);
         clone->getResult(0).setType(
             cast<RankedTensorType>(same->getResult(0).getType())
@@ -317,42 +294,17 @@ LogicalResult Quantizer::quantizeLinear(Operation *op, Value input,
   int64_t channels = weightShape[0];
   int64_t depth = static_cast<int64_t>(weights->size()) / channels;
 
-  std::vector<Range> ranges =
-      perChannelRanges(weights->data(), channels, depth);
-  if (perTensorWeights) {
-    Range all = ranges[0];
-    for (const Range &r : ranges)
-      all = Range{std::min(all.min, r.min), std::max(all.max, r.max)};
-    ranges.assign(channels, all);
-  }
-  SmallVector<double> scales;
-  std::vector<int8_t> stored(weights->size());
-  for (int64_t c = 0; c < channels; ++c) {
-    AffineParams params = chooseSymmetric(ranges[c], 127);
-    scales.push_back(params.scale);
-    for (int64_t i = 0; i < depth; ++i)
-      stored[c * depth + i] = static_cast<int8_t>(::lowbit::quantizeReal(
-          (*weights)[c * depth + i], static_cast<float>(params.scale), 0,
-          -127, 127));
-  }
-  // The stored scales are floats (the quant type's f32 expressed type); use
-  // the same rounding for the multipliers.
-  for (double &scale : scales)
-    scale = static_cast<float>(scale);
-  Type weightElement;
-  unsigned flags = quant::QuantizationFlags::Signed;
-  Type i8 = builder.getIntegerType(8), f32 = builder.getF32Type();
-  if (perTensorWeights || channels == 1)
-    weightElement = quant::UniformQuantizedType::get(flags, i8, f32,
-                                                     scales[0], 0, -127, 127);
-  else
-    weightElement = quant::UniformQuantizedPerAxisType::get(
-        flags, i8, f32, scales, SmallVector<int64_t>(channels, 0), 0, -127,
-        127);
-  auto storedType = RankedTensorType::get(weightShape, i8);
+  FailureOr<QuantizedWeights> quantized = quantizeWeights(
+      op, *weights, weightShape, getQuantizedTypeAnnotation(weight),
+      transposeWeight);
+  if (failed(quantized))
+    return failure();
+  SmallVector<double> scales = quantized->scales;
+  Type weightElement = quantized->element;
+  auto storedType = RankedTensorType::get(weightShape, builder.getI8Type());
   Value weightQ = ConstantOp::create(
       builder, weight.getLoc(), storedType.clone(weightElement),
-      DenseElementsAttr::get(storedType, ArrayRef<int8_t>(stored)));
+      DenseElementsAttr::get(storedType, ArrayRef<int8_t>(quantized->stored)));
 
   // Bias in the accumulator scale s_in * s_w[c].
   Value biasQ;
@@ -403,7 +355,7 @@ LogicalResult Quantizer::quantizeLinear(Operation *op, Value input,
     multipliers.push_back(m->multiplier);
     shifts.push_back(static_cast<int8_t>(m->shift));
   }
-  bool perChannel = !perTensorWeights && channels > 1;
+  bool perChannel = !llvm::all_equal(multipliers) || !llvm::all_equal(shifts);
   if (!perChannel) {
     multipliers.resize(1);
     shifts.resize(1);
@@ -418,6 +370,70 @@ LogicalResult Quantizer::quantizeLinear(Operation *op, Value input,
       perChannel && isConv ? builder.getI64IntegerAttr(1) : IntegerAttr());
   mapping.map(result, requantized);
   return success();
+}
+
+FailureOr<Quantizer::QuantizedWeights>
+Quantizer::quantizeWeights(Operation *op, ArrayRef<float> weights,
+                           ArrayRef<int64_t> shape,
+                           quant::QuantizedType annotation, bool transposed) {
+  int64_t channels = shape[0];
+  int64_t depth = static_cast<int64_t>(weights.size()) / channels;
+  QuantizedWeights result;
+  SmallVector<int64_t> zeroPoints;
+  int64_t qmin = -127, qmax = 127;
+  bool isSigned = true;
+  if (auto perTensor =
+          dyn_cast_or_null<quant::UniformQuantizedType>(annotation)) {
+    result.scales.assign(channels, perTensor.getScale());
+    zeroPoints.assign(channels, perTensor.getZeroPoint());
+  } else if (auto perAxis = dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(
+                 annotation)) {
+    if (perAxis.getQuantizedDimension() != (transposed ? 1 : 0) ||
+        static_cast<int64_t>(perAxis.getScales().size()) != channels)
+      return error(op) << "the weight's per-axis quantization is not along "
+                          "the output channels";
+    result.scales = llvm::to_vector(perAxis.getScales());
+    zeroPoints = llvm::to_vector(perAxis.getZeroPoints());
+  } else {
+    std::vector<int64_t> rows{channels, depth};
+    std::vector<RealRange> ranges = perChannelRanges(weights.data(), rows, 0);
+    if (perTensorWeights) {
+      RealRange all = ranges[0];
+      for (const RealRange &r : ranges)
+        all = RealRange{std::min(all.min, r.min), std::max(all.max, r.max)};
+      ranges.assign(channels, all);
+    }
+    for (const AffineParams &params : chooseSymmetricPerChannel(ranges, 127))
+      result.scales.push_back(static_cast<float>(params.scale));
+    zeroPoints.assign(channels, 0);
+  }
+  if (annotation) {
+    if (annotation.getStorageTypeIntegralWidth() != 8)
+      return error(op) << "only 8-bit weights are supported";
+    qmin = annotation.getStorageTypeMin();
+    qmax = annotation.getStorageTypeMax();
+    isSigned = annotation.isSigned();
+  }
+  result.stored.resize(weights.size());
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t i = 0; i < depth; ++i)
+      result.stored[c * depth + i] =
+          static_cast<int8_t>(::lowbit::quantizeReal(
+              weights[c * depth + i], static_cast<float>(result.scales[c]),
+              static_cast<int32_t>(zeroPoints[c]),
+              static_cast<int32_t>(qmin), static_cast<int32_t>(qmax)));
+
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  Type i8 = builder.getI8Type(), f32 = builder.getF32Type();
+  bool uniform = llvm::all_equal(result.scales) && llvm::all_equal(zeroPoints);
+  if (uniform && !isa_and_nonnull<quant::UniformQuantizedPerAxisType>(
+                     annotation))
+    result.element = quant::UniformQuantizedType::get(
+        flags, i8, f32, result.scales[0], zeroPoints[0], qmin, qmax);
+  else
+    result.element = quant::UniformQuantizedPerAxisType::get(
+        flags, i8, f32, result.scales, zeroPoints, 0, qmin, qmax);
+  return result;
 }
 
 /// The real function an activation computes, in double precision.
@@ -497,6 +513,7 @@ LogicalResult Quantizer::keepInFloat(Operation *op) {
                             quantized));
   Operation *clone = builder.clone(*op, floatOperands);
   clone->removeAttr(getCalibratedRangeAttrName());
+  clone->removeAttr(getQuantizedTypeAttrName());
   for (Value result : op->getResults()) {
     FailureOr<quant::UniformQuantizedType> type = getTypeFor(result);
     if (failed(type))

@@ -8,12 +8,14 @@
 // IR, as `lowbit.range = array<f64: min, max>` on the op defining it (its
 // first result) or in the argument attributes of the function, so that it can
 // be printed, tested with FileCheck, saved and loaded. The quantizer reads it.
+// A pre-quantized (QDQ) model records the quantized type itself.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef LOWBIT_DIALECT_LOWBIT_TRANSFORMS_CALIBRATEDRANGE_H
 #define LOWBIT_DIALECT_LOWBIT_TRANSFORMS_CALIBRATEDRANGE_H
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Value.h"
 #include <optional>
 
@@ -33,6 +35,13 @@ std::optional<CalibratedRange> getCalibratedRange(Value value);
 /// Records `range` for `value` (an op's first result or a function
 /// argument).
 void setCalibratedRange(Value value, CalibratedRange range);
+
+/// A pre-quantized model (QDQ) fixes the quantized type of some values
+/// instead: `lowbit.quant_type = <type>` (a TypeAttr) in the same places.
+/// The quantizer uses it in preference to a range.
+StringRef getQuantizedTypeAttrName();
+quant::QuantizedType getQuantizedTypeAnnotation(Value value);
+void setQuantizedTypeAnnotation(Value value, quant::QuantizedType type);
 
 } // namespace mlir::lowbit
 

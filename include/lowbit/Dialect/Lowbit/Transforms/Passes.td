@@ -90,11 +90,37 @@ def LowbitFoldBatchNorm : Pass<"lowbit-fold-batch-norm"> {
   }];
 }
 
+def LowbitAbsorbQDQ : Pass<"lowbit-absorb-qdq", "::mlir::func::FuncOp"> {
+  let summary = "Turn the Q/DQ pairs of a pre-quantized model into "
+                "quantized-type annotations of its float graph";
+  let description = [{
+    A QDQ model (QuantizeLinear/DequantizeLinear around float ops, as PyTorch
+    and ONNX Runtime export quantization-aware-trained and post-training
+    quantized models) arrives as `quant.qcast`/`quant.dcast` around float
+    lowbit ops. This pass records what they say and removes them, so that
+    `lowbit-quantize` builds the integer graph with exactly those types:
+    - `quant.dcast` of a quantized `lowbit.constant` (weights, int32 bias)
+      becomes a float constant holding S * (q - Z), annotated
+      `lowbit.quant_type` with the constant's quantized type;
+    - `quant.qcast` of a float value whose every user is a `quant.dcast`
+      back to float is removed and the value annotated with its type; a
+      quantized function argument likewise becomes float with the
+      annotation.
+    ```mlir
+    %q = quant.qcast %c : tensor<1x8xf32> to tensor<1x8x!quant.uniform<u8:f32, 0.02:3>>
+    %d = quant.dcast %q : tensor<1x8x!quant.uniform<u8:f32, 0.02:3>> to tensor<1x8xf32>
+    // becomes %c, whose defining op carries
+    //   lowbit.quant_type = !quant.uniform<u8:f32, 0.02:3>
+    ```
+  }];
+}
+
 def LowbitQuantize : Pass<"lowbit-quantize", "::mlir::func::FuncOp"> {
   let summary = "Turn a calibrated float model into quantized lowbit ops";
   let description = [{
     Uses the ranges recorded by calibration (`lowbit.range` on ops and
-    function arguments) to give every tensor a `!quant.uniform` type and
+    function arguments), or the types a QDQ model fixed (`lowbit.quant_type`,
+    see lowbit-absorb-qdq), to give every tensor a `!quant.uniform` type and
     rewrites the float graph into integer ops, so the function is integer
     between its (quantized) argument and result:
     - activations: asymmetric per-tensor (uint8 by default, int8 with
