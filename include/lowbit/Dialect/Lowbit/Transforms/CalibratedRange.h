@@ -17,6 +17,11 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Value.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::func {
+class FuncOp;
+} // namespace mlir::func
 #include <optional>
 
 namespace mlir::lowbit {
@@ -35,6 +40,15 @@ std::optional<CalibratedRange> getCalibratedRange(Value value);
 /// Records `range` for `value` (an op's first result or a function
 /// argument).
 void setCalibratedRange(Value value, CalibratedRange range);
+
+/// Calibration files: a JSON object mapping each op's name (its NameLoc, the
+/// ONNX node name) or "argument N" to [min, max]. `writeCalibration` saves
+/// every range of `function`; `readCalibration` attaches the ranges of a
+/// file to the values of `function` with those names and fails (with an
+/// error naming the file) on a malformed file or an unknown name.
+void writeCalibration(func::FuncOp function, llvm::raw_ostream &os);
+LogicalResult readCalibration(func::FuncOp function, StringRef json,
+                              StringRef fileName);
 
 /// A pre-quantized model (QDQ) fixes the quantized type of some values
 /// instead: `lowbit.quant_type = <type>` (a TypeAttr) in the same places.
