@@ -14,11 +14,14 @@
 using namespace mlir;
 using namespace mlir::lowbit;
 
-static constexpr Phase kPhases[] = {Phase::Export, Phase::Linalg,
-                                    Phase::Bufferize, Phase::LLVM};
+static constexpr Phase kPhases[] = {Phase::Quantize, Phase::Export,
+                                    Phase::Linalg, Phase::Bufferize,
+                                    Phase::LLVM};
 
 StringRef mlir::lowbit::getPhaseName(Phase phase) {
   switch (phase) {
+  case Phase::Quantize:
+    return "quantize";
   case Phase::Export:
     return "export";
   case Phase::Linalg:
@@ -45,6 +48,27 @@ std::string mlir::lowbit::getPhaseNames() {
 std::string mlir::lowbit::getPhasePipeline(Phase phase,
                                            const PipelineOptions &options) {
   switch (phase) {
+  case Phase::Quantize: {
+    auto quoted = [](const std::string &value) {
+      return "\"" + value + "\"";
+    };
+    std::string pipeline =
+        "func.func(lowbit-absorb-qdq,lowbit-fold-batch-norm),";
+    if (!options.calibrationData.empty() || !options.loadCalibration.empty())
+      pipeline += "lowbit-calibrate{data=" + quoted(options.calibrationData) +
+                  " method=" + options.calibrationMethod +
+                  " load=" + quoted(options.loadCalibration) +
+                  " save=" + quoted(options.saveCalibration) + "},";
+    pipeline += "func.func(lowbit-quantize{activation-type=" +
+                options.activationType + " symmetric-activations=" +
+                (options.symmetricActivations ? "true" : "false") +
+                " per-tensor-weights=" +
+                (options.perTensorWeights ? "true" : "false");
+    if (!options.keepFloat.empty())
+      pipeline += " keep-float=" + llvm::join(options.keepFloat, ",");
+    pipeline += "},lowbit-fold-activation)";
+    return pipeline;
+  }
   case Phase::Export: {
     std::string pipeline;
     if (options.rounding)
@@ -113,7 +137,8 @@ void mlir::lowbit::registerAllLowbitPasses() {
   registerLowbitPasses();
   PassPipelineRegistration<LowerToLLVMOptions>(
       "lowbit-lower-to-llvm",
-      "Run every phase of lowbit-compile: export, linalg, bufferize, llvm",
+      "Run every phase of lowbit-compile: quantize, export, linalg, "
+      "bufferize, llvm",
       [](OpPassManager &pm, const LowerToLLVMOptions &cli) {
         PipelineOptions options;
         options.entryName = cli.entryName;

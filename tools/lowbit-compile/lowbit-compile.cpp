@@ -93,6 +93,41 @@ cl::opt<bool> testPlantRoundingError(
     cl::desc("Test only: round ties down instead of up in single rounding, "
              "to show that differential tests catch it"),
     cl::init(false), cl::Hidden, cl::cat(category));
+// Post-training quantization (the quantize phase).
+cl::OptionCategory quantizeCategory("Quantization options (float models)");
+cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc("Float32 .npy calibration samples in the model's input layout "
+             "([N, ...] or a folder of .npy files)"),
+    cl::value_desc("path"), cl::cat(quantizeCategory));
+cl::opt<std::string> calibrationMethod(
+    "calibration",
+    cl::desc("Range observer: minmax (default), ema, percentile, entropy, "
+             "mse"),
+    cl::init("minmax"), cl::cat(quantizeCategory));
+cl::opt<std::string>
+    loadCalibration("load-calibration",
+                    cl::desc("Use the ranges of a saved calibration file"),
+                    cl::value_desc("file.json"), cl::cat(quantizeCategory));
+cl::opt<std::string>
+    saveCalibration("save-calibration",
+                    cl::desc("Save the calibrated ranges (JSON)"),
+                    cl::value_desc("file.json"), cl::cat(quantizeCategory));
+cl::opt<std::string> activationType(
+    "activation-type", cl::desc("Storage of activations: u8 (default) or i8"),
+    cl::init("u8"), cl::cat(quantizeCategory));
+cl::opt<bool> symmetricActivations(
+    "symmetric-activations", cl::desc("Symmetric activation ranges"),
+    cl::init(false), cl::cat(quantizeCategory));
+cl::opt<bool> perTensorWeights(
+    "per-tensor-weights",
+    cl::desc("One weight scale per tensor instead of per output channel"),
+    cl::init(false), cl::cat(quantizeCategory));
+cl::list<std::string>
+    keepFloat("keep-float", cl::desc("ONNX node names to keep in float"),
+              cl::CommaSeparated, cl::value_desc("node,..."),
+              cl::cat(quantizeCategory));
+
 cl::opt<std::string>
     cCompiler("cc",
               cl::desc("C compiler used to link --emit=exe (default: cc, or "
@@ -161,6 +196,14 @@ static LogicalResult compile(MLIRContext &context) {
     options.rounding = rounding;
   options.allowI32Requantize = !noI32Requantize;
   options.testPlantRoundingError = testPlantRoundingError;
+  options.calibrationData = calibrationData;
+  options.calibrationMethod = calibrationMethod;
+  options.loadCalibration = loadCalibration;
+  options.saveCalibration = saveCalibration;
+  options.activationType = activationType;
+  options.symmetricActivations = symmetricActivations;
+  options.perTensorWeights = perTensorWeights;
+  options.keepFloat.assign(keepFloat.begin(), keepFloat.end());
 
   Phase lastPhase = Phase::LLVM;
   if (!untilPhase.empty()) {
@@ -174,7 +217,20 @@ static LogicalResult compile(MLIRContext &context) {
     emitKind = EmitKind::MLIR;
   }
 
-  // The C interface is read before the pipeline rewrites the signature.
+  // Quantization first: the C interface is that of the quantized model,
+  // read before the later phases rewrite the signature.
+  {
+    PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm)) ||
+        failed(buildPhase(pm, Phase::Quantize, options)) ||
+        failed(pm.run(*module)))
+      return failure();
+  }
+  if (lastPhase == Phase::Quantize)
+    return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {
+      module->print(os);
+      return success();
+    });
   FailureOr<ModelInterface> model =
       getModelInterface(*module, /*functionName=*/"", options.entryName);
   if (failed(model))
@@ -193,7 +249,8 @@ static LogicalResult compile(MLIRContext &context) {
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  for (int phase = 0; phase <= static_cast<int>(lastPhase); ++phase)
+  for (int phase = static_cast<int>(Phase::Export);
+       phase <= static_cast<int>(lastPhase); ++phase)
     if (failed(buildPhase(pm, static_cast<Phase>(phase), options)))
       return failure();
   if (failed(pm.run(*module)))
@@ -273,7 +330,7 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAllLowbitPasses();
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &quantizeCategory});
   cl::ParseCommandLineOptions(argc, argv,
                               "Lowbit: compile a quantized model to "
                               "integer-only native code\n");

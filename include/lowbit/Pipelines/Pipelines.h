@@ -15,11 +15,16 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::lowbit {
 
 /// The phases, in order.
 enum class Phase {
+  /// A float or QDQ model -> quantized lowbit ops: absorb Q/DQ, fold batch
+  /// normalization, calibrate (with data or a calibration file), quantize,
+  /// fold activations. Nothing to do on an already quantized model.
+  Quantize,
   /// Give the model its C entry point and boundary helpers.
   Export,
   /// lowbit ops on quantized tensors -> linalg/arith on storage types.
@@ -46,6 +51,18 @@ struct PipelineOptions {
   /// Test only: plant an off-by-one in single rounding (ties round down) to
   /// show that the differential tests catch it.
   bool testPlantRoundingError = false;
+
+  /// Calibration (the quantize phase): a float32 .npy file or a folder of
+  /// them, the observer method, and calibration files to load or save.
+  std::string calibrationData;
+  std::string calibrationMethod = "minmax";
+  std::string loadCalibration;
+  std::string saveCalibration;
+  /// Quantization choices (options of lowbit-quantize).
+  std::string activationType = "u8";
+  bool symmetricActivations = false;
+  bool perTensorWeights = false;
+  std::vector<std::string> keepFloat;
 };
 
 /// The textual pass pipeline of `phase` (for the module).

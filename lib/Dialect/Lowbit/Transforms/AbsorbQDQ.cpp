@@ -70,26 +70,6 @@ struct AbsorbQDQPass
     OpBuilder builder(&getContext());
     Block &body = function.getBody().front();
 
-    // Quantized arguments become float, annotated with their type.
-    for (BlockArgument argument : body.getArguments()) {
-      auto type = dyn_cast<RankedTensorType>(argument.getType());
-      auto quantized =
-          type ? dyn_cast<quant::QuantizedType>(type.getElementType())
-               : quant::QuantizedType();
-      if (!quantized)
-        continue;
-      if (!llvm::all_of(argument.getUsers(), [](Operation *user) {
-            return isa<quant::DequantizeCastOp>(user);
-          }))
-        continue;
-      argument.setType(type.clone(quantized.getExpressedType()));
-      for (Operation *user : llvm::make_early_inc_range(argument.getUsers())) {
-        user->getResult(0).replaceAllUsesWith(argument);
-        user->erase();
-      }
-      setQuantizedTypeAnnotation(argument, quantized);
-    }
-
     // Dequantized constants become float constants (their users are
     // rewired first, so collecting before rewriting is safe).
     SmallVector<quant::DequantizeCastOp> constantCasts;

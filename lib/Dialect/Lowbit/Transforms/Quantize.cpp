@@ -536,6 +536,12 @@ struct QuantizePass
     func::FuncOp function = getOperation();
     if (function.isExternal() || function.isPrivate())
       return;
+    // An already quantized model (no float argument) has nothing to do.
+    if (llvm::none_of(function.getArgumentTypes(), [](Type type) {
+          auto tensor = dyn_cast<RankedTensorType>(type);
+          return tensor && isa<FloatType>(tensor.getElementType());
+        }))
+      return;
     if (activationType != "u8" && activationType != "i8") {
       function.emitError("activation-type must be u8 or i8, got ")
           << activationType;

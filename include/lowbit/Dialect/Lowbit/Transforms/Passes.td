@@ -103,9 +103,7 @@ def LowbitAbsorbQDQ : Pass<"lowbit-absorb-qdq", "::mlir::func::FuncOp"> {
       becomes a float constant holding S * (q - Z), annotated
       `lowbit.quant_type` with the constant's quantized type;
     - `quant.qcast` of a float value whose every user is a `quant.dcast`
-      back to float is removed and the value annotated with its type; a
-      quantized function argument likewise becomes float with the
-      annotation.
+      back to float is removed and the value annotated with its type.
     ```mlir
     %q = quant.qcast %c : tensor<1x8xf32> to tensor<1x8x!quant.uniform<u8:f32, 0.02:3>>
     %d = quant.dcast %q : tensor<1x8x!quant.uniform<u8:f32, 0.02:3>> to tensor<1x8xf32>
