@@ -53,7 +53,8 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
       return "\"" + value + "\"";
     };
     std::string pipeline =
-        "func.func(lowbit-absorb-qdq,lowbit-fold-batch-norm),";
+        "func.func(lowbit-absorb-qdq,lowbit-fold-batch-norm,"
+        "lowbit-fold-bias-add),";
     if (!options.calibrationData.empty() || !options.loadCalibration.empty())
       pipeline += "lowbit-calibrate{data=" + quoted(options.calibrationData) +
                   " method=" + options.calibrationMethod +

@@ -113,6 +113,25 @@ def LowbitAbsorbQDQ : Pass<"lowbit-absorb-qdq", "::mlir::func::FuncOp"> {
   }];
 }
 
+def LowbitFoldBiasAdd : Pass<"lowbit-fold-bias-add"> {
+  let summary = "Fold the Add of a constant bias into the preceding matmul "
+                "or gemm";
+  let description = [{
+    ONNX exporters write a linear layer as MatMul followed by Add of a
+    constant [N] (or [1, N]) vector. When the matmul has rank-2 operands, a
+    constant right-hand side and no other user, the pair becomes one
+    `lowbit.gemm` with the vector as its bias (c), which the quantizer turns
+    into a fully-connected layer with an int32 bias. A gemm without c
+    likewise takes the added vector as c (beta = 1).
+    ```mlir
+    %m = lowbit.matmul %x, %w : tensor<1x12xf32>, tensor<12x8xf32> -> tensor<1x8xf32>
+    %y = lowbit.add %m, %b : tensor<1x8xf32>, tensor<8xf32> -> tensor<1x8xf32>
+    // becomes
+    %y = lowbit.gemm %x, %w, %b : tensor<1x12xf32>, tensor<12x8xf32>, tensor<8xf32> -> tensor<1x8xf32>
+    ```
+  }];
+}
+
 def LowbitQuantize : Pass<"lowbit-quantize", "::mlir::func::FuncOp"> {
   let summary = "Turn a calibrated float model into quantized lowbit ops";
   let description = [{
