@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build check demo clean
+.PHONY: all deps configure build check demo bench clean
 
 all: build
 
@@ -26,6 +26,13 @@ check: build
 
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)
+
+# Benchmarks (not part of check): Lowbit vs oneDNN and ONNX Runtime, one
+# thread; builds only lowbit-compile (bench/run.sh), writes bench/results/
+# and the results section of docs/Performance.md.
+bench: configure
+	bash scripts/install-bench-deps.sh
+	bash bench/run.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)
