@@ -15,7 +15,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lowbit_obj_root, "integration_test")
-config.excludes = ["reference", "Inputs"]
+config.excludes = ["reference", "Inputs", "onnx-conformance", "ptq"]
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -41,6 +41,7 @@ if os.path.exists(os.path.join(config.lowbit_tools_dir, "onnx-import-fuzzer")):
     config.available_features.add("libfuzzer")
 config.substitutions.append(
     ("%onnx_node_tests", "/usr/share/libonnx-testdata/data/node"))
+config.substitutions.append(("%lowbit_bin", config.lowbit_tools_dir))
 
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-qemu")

@@ -17,6 +17,7 @@ summary. With --expected, exits non-zero if a test listed there does not
 pass: the list is the conformance subset `make check` guards.
 """
 import argparse
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -133,9 +134,14 @@ def main():
     node_dir = os.path.join(args.data, "node")
     counts = {}
     passed = []
-    for name in sorted(os.listdir(node_dir)):
-        status, detail = run_test(os.path.join(node_dir, name), args.bin_dir,
-                                  os.path.join(args.work_dir, name))
+    names = sorted(os.listdir(node_dir))
+    # The tests run lowbit-translate and lowbit-run as subprocesses: threads
+    # keep every core busy.
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        results = list(pool.map(
+            lambda name: run_test(os.path.join(node_dir, name), args.bin_dir,
+                                  os.path.join(args.work_dir, name)), names))
+    for name, (status, detail) in zip(names, results):
         counts[status] = counts.get(status, 0) + 1
         if status == "PASS":
             passed.append(name)

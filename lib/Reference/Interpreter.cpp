@@ -19,6 +19,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::lowbit;
 
@@ -64,6 +66,12 @@ static FailureOr<StorageType> getTensorStorage(Operation *op, Type type) {
   return *storage;
 }
 
+/// Whether `type` is a tensor of float32 values.
+static bool isFloatTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getElementType().isF32();
+}
+
 /// `bits` (the low `storage.width` bits of a stored value) read with the
 /// signedness of `storage`.
 static int64_t fromBits(uint64_t bits, const StorageType &storage) {
@@ -78,6 +86,8 @@ static int64_t fromBits(uint64_t bits, const StorageType &storage) {
 /// the storage range of `type`.
 static LogicalResult checkRange(Operation *op, const Twine &what, Type type,
                                 const StoredTensor &tensor) {
+  if (isFloatTensor(type))
+    return success();
   FailureOr<StorageType> storage = getTensorStorage(op, type);
   if (failed(storage))
     return failure();
@@ -99,6 +109,22 @@ static SmallVector<int64_t> getStaticShape(Type type) {
 //===----------------------------------------------------------------------===//
 
 static FailureOr<StoredTensor> evaluateConstant(ConstantOp op) {
+  if (isFloatTensor(op.getType())) {
+    StoredTensor result{getStaticShape(op.getType()), {}, {}};
+    if (auto values = op.getValue().tryGetValues<float>()) {
+      result.reals.assign(values->begin(), values->end());
+      return result;
+    }
+    auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue());
+    ArrayRef<char> data = resource ? resource.getData() : ArrayRef<char>();
+    size_t count = op.getType().getNumElements();
+    if (data.size() != count * sizeof(float))
+      return op.emitError("the reference interpreter cannot read the value ")
+             << op.getValue();
+    result.reals.resize(count);
+    std::memcpy(result.reals.data(), data.data(), data.size());
+    return result;
+  }
   FailureOr<StorageType> storage = getTensorStorage(op, op.getType());
   if (failed(storage))
     return failure();
@@ -168,7 +194,8 @@ evaluateFullyConnected(FullyConnectedOp op, const StoredTensor &x,
 }
 
 /// out = clamp(round(x * M0 * 2^-n) + Z, clamp_min, clamp_max) per element,
-/// with channel c = the innermost index when there are several (M0, n).
+/// with channel c = the index along channel_axis (default: innermost) when
+/// there are several (M0, n).
 static StoredTensor evaluateRequantize(RequantizeOp op, const StoredTensor &x,
                                        std::optional<RoundingMode> rounding) {
   ::lowbit::RoundingMode mode =
@@ -179,10 +206,16 @@ static StoredTensor evaluateRequantize(RequantizeOp op, const StoredTensor &x,
   ArrayRef<int8_t> shifts = op.getShift();
   auto zeroPoint =
       static_cast<int32_t>(op.getOutputQuantizedType().getZeroPoint());
-  int64_t inner = x.shape.empty() ? 1 : x.shape.back();
-  StoredTensor result{x.shape, std::vector<int64_t>(x.values.size())};
+  // Per-channel parameters index dimension channelDim: element i is in
+  // channel (i / inner) % channels.
+  int64_t channelDim = x.shape.empty() ? 0 : op.getChannelDim();
+  int64_t channels = x.shape.empty() ? 1 : x.shape[channelDim];
+  int64_t inner = 1;
+  for (size_t d = channelDim + 1; d < x.shape.size(); ++d)
+    inner *= x.shape[d];
+  StoredTensor result{x.shape, std::vector<int64_t>(x.values.size()), {}};
   for (size_t i = 0; i < x.values.size(); ++i) {
-    size_t c = multipliers.size() > 1 ? i % inner : 0;
+    size_t c = multipliers.size() > 1 ? (i / inner) % channels : 0;
     result.values[i] = ::lowbit::requantize(
         static_cast<int32_t>(x.values[i]),
         ::lowbit::FixedPointMultiplier{multipliers[c], shifts[c]}, zeroPoint,
@@ -216,13 +249,13 @@ mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
     return model.emitError("the reference interpreter runs single-block "
                            "functions of one argument and one result");
   Value argument = model.getArgument(0);
-  FailureOr<StorageType> inputStorage =
-      getTensorStorage(model, argument.getType());
-  if (failed(inputStorage))
+  bool floatInput = isFloatTensor(argument.getType());
+  if (!floatInput && failed(getTensorStorage(model, argument.getType())))
     return failure();
   SmallVector<int64_t> inputShape = getStaticShape(argument.getType());
   if (input.shape != inputShape ||
-      static_cast<int64_t>(input.values.size()) !=
+      static_cast<int64_t>(floatInput ? input.reals.size()
+                                      : input.values.size()) !=
           cast<RankedTensorType>(argument.getType()).getNumElements())
     return model.emitError("the input does not have the shape of ")
            << argument.getType();
@@ -235,10 +268,6 @@ mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
     observe(argument, input);
 
   for (Operation &op : model.getBody().front()) {
-    if (!isa<ConstantOp, FullyConnectedOp, RequantizeOp, quant::StorageCastOp,
-             func::ReturnOp>(op))
-      return op.emitError("the reference interpreter does not support '")
-             << op.getName() << "'";
     for (auto [index, operand] : llvm::enumerate(op.getOperands()))
       if (failed(checkRange(&op, "operand #" + Twine(index), operand.getType(),
                             values.at(operand))))
@@ -251,7 +280,17 @@ mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
       return get(ret.getOperand(0));
 
     FailureOr<StoredTensor> result = failure();
-    if (auto constant = dyn_cast<ConstantOp>(op)) {
+    SmallVector<const StoredTensor *> operands;
+    for (Value operand : op.getOperands())
+      operands.push_back(&get(operand));
+    if (std::optional<FailureOr<StoredTensor>> graph =
+            evaluateGraphOp(&op, operands)) {
+      result = std::move(*graph);
+    } else if (!isa<ConstantOp, FullyConnectedOp, RequantizeOp,
+                    quant::StorageCastOp>(op)) {
+      return op.emitError("the reference interpreter does not support '")
+             << op.getName() << "'";
+    } else if (auto constant = dyn_cast<ConstantOp>(op)) {
       result = evaluateConstant(constant);
     } else if (auto fullyConnected = dyn_cast<FullyConnectedOp>(op)) {
       Value bias = fullyConnected.getBias();

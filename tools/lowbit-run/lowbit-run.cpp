@@ -118,11 +118,9 @@ static void printDiagnostic(Diagnostic &diagnostic) {
 /// if the model's leading dimension is 1, [N, rest] is a batch of N whose
 /// output is [N, rest of the output shape] (leading 1 dropped if present).
 static FailureOr<std::pair<int64_t, std::vector<int64_t>>>
-matchBatch(const std::vector<int64_t> &fileShape, const ModelInterface &model) {
-  std::vector<int64_t> inShape(model.input.shape.begin(),
-                               model.input.shape.end());
-  std::vector<int64_t> outShape(model.output.shape.begin(),
-                                model.output.shape.end());
+matchBatch(const std::vector<int64_t> &fileShape,
+           const std::vector<int64_t> &inShape,
+           const std::vector<int64_t> &outShape) {
   if (fileShape == inShape)
     return std::make_pair(int64_t(1), outShape);
   bool batchable = !inShape.empty() && inShape[0] == 1;
@@ -161,14 +159,20 @@ static LogicalResult writeDump(ArrayRef<DumpedValue> dumped) {
     file += "_" + stem + ".npy";
 
     Type type = entry.value.getType();
-    std::optional<StorageType> storage =
-        getStorageType(cast<ShapedType>(type).getElementType());
-    unsigned width = storage->width <= 8 ? 8 : storage->width <= 16 ? 16 : 32;
-    ::lowbit::NpyArray array = ::lowbit::NpyArray::fromIntegers(
-        *::lowbit::getNpyIntegerDType(width, storage->isSigned),
-        std::vector<int64_t>(entry.tensor.shape.begin(),
-                             entry.tensor.shape.end()),
-        entry.tensor.values);
+    std::vector<int64_t> shape(entry.tensor.shape.begin(),
+                               entry.tensor.shape.end());
+    ::lowbit::NpyArray array;
+    if (cast<ShapedType>(type).getElementType().isF32()) {
+      array = ::lowbit::NpyArray::fromFloats(shape, entry.tensor.reals);
+    } else {
+      std::optional<StorageType> storage =
+          getStorageType(cast<ShapedType>(type).getElementType());
+      unsigned width =
+          storage->width <= 8 ? 8 : storage->width <= 16 ? 16 : 32;
+      array = ::lowbit::NpyArray::fromIntegers(
+          *::lowbit::getNpyIntegerDType(width, storage->isSigned), shape,
+          entry.tensor.values);
+    }
     std::string path = dumpDir + "/" + file;
     std::string error;
     if (!::lowbit::writeNpyFile(path, array, error))
@@ -202,9 +206,35 @@ static LogicalResult run(MLIRContext &context) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return failure();
-  FailureOr<ModelInterface> model = getModelInterface(*module, "", "");
-  if (failed(model))
-    return failure();
+  // The model: the only public function, of one input and one result, each
+  // a static tensor of float32 (used as is), of a per-tensor quantized type
+  // (quantized and dequantized at the boundary like a compiled model) or,
+  // for the result, of integers (written as their float value).
+  func::FuncOp function;
+  for (auto candidate : module->getOps<func::FuncOp>())
+    if (!candidate.isPrivate() && !candidate.isExternal())
+      function = candidate;
+  if (!function || function.getNumArguments() != 1 ||
+      function.getNumResults() != 1)
+    return fail(modelFile, "expected one public function of one input and "
+                           "one result");
+  auto inTensor = dyn_cast<RankedTensorType>(function.getArgumentTypes()[0]);
+  auto outTensor = dyn_cast<RankedTensorType>(function.getResultTypes()[0]);
+  if (!inTensor || !outTensor || !inTensor.hasStaticShape() ||
+      !outTensor.hasStaticShape())
+    return fail(modelFile, "the model's input and result must be static "
+                           "tensors");
+  auto inType = dyn_cast<quant::UniformQuantizedType>(inTensor.getElementType());
+  auto outType =
+      dyn_cast<quant::UniformQuantizedType>(outTensor.getElementType());
+  bool floatIn = inTensor.getElementType().isF32();
+  bool floatOut = outTensor.getElementType().isF32();
+  if (!floatIn && !inType)
+    return fail(modelFile, "the model input must be float32 or per-tensor "
+                           "quantized");
+  if (!floatOut && !outType && !getStorageType(outTensor.getElementType()))
+    return fail(modelFile, "the model result must be float32, quantized or "
+                           "integer");
 
   // The input file, checked in the executable's order: header, batch rule,
   // then the data.
@@ -215,7 +245,11 @@ static LogicalResult run(MLIRContext &context) {
       ::lowbit::parseNpyHeader(*bytes, error, ::lowbit::NpyDType::Float32);
   if (!header)
     return fail(inputFile, error);
-  auto batch = matchBatch(header->shape, *model);
+  std::vector<int64_t> inShape(inTensor.getShape().begin(),
+                               inTensor.getShape().end());
+  std::vector<int64_t> modelOutShape(outTensor.getShape().begin(),
+                                     outTensor.getShape().end());
+  auto batch = matchBatch(header->shape, inShape, modelOutShape);
   if (failed(batch))
     return failure();
   auto [samples, outputShape] = *batch;
@@ -229,36 +263,45 @@ static LogicalResult run(MLIRContext &context) {
     return fail(inputFile, error);
   bytes.reset();
 
-  const quant::UniformQuantizedType &inType = model->input.type;
-  const quant::UniformQuantizedType &outType = model->output.type;
-  auto inScale = static_cast<float>(inType.getScale());
-  auto outScale = static_cast<float>(outType.getScale());
-  int64_t inSize = model->input.getNumElements();
+  int64_t inSize = inTensor.getNumElements();
   std::vector<float> x = input->getFloats();
   input.reset();
   std::vector<float> y;
   std::vector<DumpedValue> dumped;
   for (int64_t sample = 0; sample < samples; ++sample) {
-    StoredTensor stored{model->input.shape, {}};
-    stored.values.reserve(inSize);
-    for (int64_t i = 0; i < inSize; ++i)
-      stored.values.push_back(::lowbit::quantizeReal(
-          x[sample * inSize + i], inScale, inType.getZeroPoint(),
-          inType.getStorageTypeMin(), inType.getStorageTypeMax()));
+    StoredTensor stored{SmallVector<int64_t>(inTensor.getShape()), {}, {}};
+    if (floatIn) {
+      stored.reals.assign(x.begin() + sample * inSize,
+                          x.begin() + (sample + 1) * inSize);
+    } else {
+      stored.values.reserve(inSize);
+      for (int64_t i = 0; i < inSize; ++i)
+        stored.values.push_back(::lowbit::quantizeReal(
+            x[sample * inSize + i], static_cast<float>(inType.getScale()),
+            inType.getZeroPoint(), inType.getStorageTypeMin(),
+            inType.getStorageTypeMax()));
+    }
     auto record = [&](Value value, const StoredTensor &tensor) {
       dumped.push_back({value, tensor});
     };
     bool dumping = sample == 0 && !dumpDir.empty();
     FailureOr<StoredTensor> result = interpret(
-        model->function, stored,
+        function, stored,
         rounding.getNumOccurrences() ? std::optional<RoundingMode>(rounding)
                                      : std::nullopt,
         dumping ? ValueObserver(record) : ValueObserver());
     if (failed(result))
       return failure();
-    for (int64_t q : result->values)
-      y.push_back(::lowbit::dequantize(static_cast<int32_t>(q), outScale,
-                                       outType.getZeroPoint()));
+    if (floatOut)
+      y.insert(y.end(), result->reals.begin(), result->reals.end());
+    else if (outType)
+      for (int64_t q : result->values)
+        y.push_back(::lowbit::dequantize(
+            static_cast<int32_t>(q), static_cast<float>(outType.getScale()),
+            outType.getZeroPoint()));
+    else
+      for (int64_t q : result->values)
+        y.push_back(static_cast<float>(q));
   }
 
   if (!dumpDir.empty() && failed(writeDump(dumped)))

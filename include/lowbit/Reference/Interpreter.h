@@ -11,8 +11,12 @@
 //
 // Supported: lowbit.constant (dense and dense_resource values),
 // lowbit.fully_connected, lowbit.requantize, quant.scast and func.return in
-// a single-block function of one tensor argument. Every value is held as
-// int64 stored integers, interpreted with the signedness of its type.
+// a single-block function of one tensor argument; and the graph-level ops
+// (lib/Reference/GraphOps.cpp): float32 ones in float32 arithmetic in a
+// fixed order, their quantized forms exactly, quant.qcast/quant.dcast with
+// the float boundary of docs/IntegerSemantics.md. Integer values are held as
+// int64 stored integers, interpreted with the signedness of their type;
+// float values as float.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,11 +31,13 @@
 
 namespace mlir::lowbit {
 
-/// The stored values of a tensor (of a quantized type's storage, or of an
-/// integer type), in row-major order.
+/// The elements of a tensor in row-major order: the stored values of a
+/// quantized or integer tensor in `values`, or the float32 values of a float
+/// tensor in `reals` (then `values` is empty).
 struct StoredTensor {
   SmallVector<int64_t> shape;
   std::vector<int64_t> values;
+  std::vector<float> reals;
 };
 
 /// How the elements of a tensor are stored: a `width`-bit integer, signed or
@@ -62,6 +68,12 @@ using ValueObserver =
 FailureOr<StoredTensor> interpret(func::FuncOp model, const StoredTensor &input,
                                   std::optional<RoundingMode> rounding,
                                   ValueObserver observe = nullptr);
+
+/// Evaluates a graph-level op (GraphOps.cpp) on the tensors of its
+/// operands; std::nullopt if `op` is not one of them. Errors are emitted at
+/// `op`.
+std::optional<FailureOr<StoredTensor>>
+evaluateGraphOp(Operation *op, ArrayRef<const StoredTensor *> operands);
 
 } // namespace mlir::lowbit
 

@@ -232,24 +232,6 @@ LogicalResult checkZeroPoints(ONNXImporter &importer, const Node &node,
   return success();
 }
 
-/// Gives `value` (a quantized or integer tensor) the element type `element`,
-/// which has the same storage: a constant is re-created with it, anything
-/// else goes through its storage type with two quant.scast.
-Value retype(OpBuilder &b, Location loc, Value value, Type element) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (type.getElementType() == element)
-    return value;
-  RankedTensorType target = type.clone(element);
-  if (auto constant = value.getDefiningOp<ConstantOp>())
-    return ConstantOp::create(b, loc, target, constant.getValue());
-  Type storage = type.getElementType();
-  if (auto quantized = dyn_cast<quant::QuantizedType>(storage))
-    storage = quantized.getStorageType();
-  Value stored =
-      quant::StorageCastOp::create(b, loc, type.clone(storage), value);
-  return quant::StorageCastOp::create(b, loc, target, stored);
-}
-
 /// Checks that `value` is stored in `params`' storage type.
 LogicalResult checkStorage(ONNXImporter &importer, const Node &node,
                            Value value, const QuantParams &params) {
@@ -529,9 +511,13 @@ LogicalResult convertPool(ONNXImporter &importer, const Node &node) {
   if (failed(importer.requireUnusedOutput(node, 1)))
     return failure();
   Value input = importer.getInput(node, 0);
-  if (!input || failed(requireFloat(importer, node, {input})) ||
+  // MaxPool also takes (u)int8 values: the maximum of stored values.
+  if (!input || (!isMax && failed(requireFloat(importer, node, {input}))) ||
       failed(require2D(importer, node, input)))
     return failure();
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  if (!element.isF32() && !isa<quant::UniformQuantizedType>(element))
+    return importer.nodeError(node) << "unsupported element type " << element;
   SmallVector<int64_t> kernel = getInts(node, "kernel_shape", {});
   SmallVector<int64_t> strides = getInts(node, "strides", {1, 1});
   SmallVector<int64_t> dilations = getInts(node, "dilations", {1, 1});
@@ -541,7 +527,7 @@ LogicalResult convertPool(ONNXImporter &importer, const Node &node) {
   FailureOr<SmallVector<int64_t>> pads =
       getWindowPads(importer, node, cast<RankedTensorType>(input.getType()),
                     kernel, strides, dilations);
-  RankedTensorType type = importer.getOutputType(node, 0);
+  RankedTensorType type = importer.getOutputType(node, 0, element);
   if (failed(pads) || !type)
     return failure();
   OpBuilder &b = importer.getBuilder();
@@ -993,6 +979,25 @@ Converter getConverter(llvm::StringRef opType) {
 }
 
 } // namespace
+
+/// Gives `value` (a quantized or integer tensor) the element type `element`,
+/// which has the same storage: a constant is re-created with it, anything
+/// else goes through its storage type with two quant.scast.
+Value mlir::lowbit::onnx_import::retype(OpBuilder &b, Location loc,
+                                        Value value, Type element) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == element)
+    return value;
+  RankedTensorType target = type.clone(element);
+  if (auto constant = value.getDefiningOp<ConstantOp>())
+    return ConstantOp::create(b, loc, target, constant.getValue());
+  Type storage = type.getElementType();
+  if (auto quantized = dyn_cast<quant::QuantizedType>(storage))
+    storage = quantized.getStorageType();
+  Value stored =
+      quant::StorageCastOp::create(b, loc, type.clone(storage), value);
+  return quant::StorageCastOp::create(b, loc, target, stored);
+}
 
 bool mlir::lowbit::onnx_import::isSupportedOp(llvm::StringRef opType) {
   return getConverter(opType) != nullptr;

@@ -441,6 +441,19 @@ LogicalResult ONNXImporter::importGraph(ModuleOp module) {
       return emitError(getFileLoc(context, fileName))
              << "graph output '" << info.name()
              << "' is not computed by the graph (an input or a constant)";
+    // A quantized result declared as a plain uint8/int8 graph output is
+    // returned as stored integers (scale 1, zero point 0), as ONNX does.
+    auto declared = cast<RankedTensorType>(resultTypes[results.size()]);
+    auto actual = cast<RankedTensorType>(it->second.getType());
+    auto declaredQuant =
+        dyn_cast<quant::QuantizedType>(declared.getElementType());
+    auto actualQuant = dyn_cast<quant::QuantizedType>(actual.getElementType());
+    if (declaredQuant && actualQuant && declared != actual &&
+        declared.getShape() == actual.getShape() &&
+        declaredQuant.getStorageType() == actualQuant.getStorageType() &&
+        declaredQuant.isSigned() == actualQuant.isSigned())
+      it->second = retype(builder, UnknownLoc::get(context), it->second,
+                          declared.getElementType());
     if (it->second.getType() != resultTypes[results.size()])
       return emitError(getFileLoc(context, fileName))
              << "graph output '" << info.name() << "' is "

@@ -110,6 +110,11 @@ LogicalResult convertNode(ONNXImporter &importer, const onnx::NodeProto &node);
 /// Whether the importer converts `opType` (default domain).
 bool isSupportedOp(llvm::StringRef opType);
 
+/// Gives `value` (a quantized or integer tensor) the element type `element`,
+/// which has the same storage: a constant is re-created with it, anything
+/// else goes through its storage type with two quant.scast.
+Value retype(OpBuilder &b, Location loc, Value value, Type element);
+
 /// Reads tensor data of any storage form (raw_data or typed fields).
 std::optional<std::vector<float>> readFloats(const onnx::TensorProto &tensor);
 std::optional<std::vector<int64_t>> readInts(const onnx::TensorProto &tensor);
