@@ -174,15 +174,14 @@ static LogicalResult compile(MLIRContext &context) {
   if (failed(model))
     return failure();
 
-  std::unique_ptr<llvm::TargetMachine> machine;
-  if (emitKind != EmitKind::MLIR) {
-    machine = createTargetMachine(
-        {targetTriple, targetCPU, targetFeatures}, error);
-    if (!machine) {
-      llvm::errs() << "error: " << error << "\n";
-      return failure();
-    }
+  // The target machine also selects the kernels (even for --until).
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine({targetTriple, targetCPU, targetFeatures}, error);
+  if (!machine) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
   }
+  options.targetIsa = selectKernelIsa(*machine);
 
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
