@@ -3,6 +3,7 @@
 //   lowbit-compile MODEL -o OUT --emit=exe|obj|llvm|mlir|asm
 //                  [--mtriple=T] [--mcpu=C] [--mattr=A] [--entry-name=N]
 //                  [--until=PHASE] [--rounding=single|double] [--cc=CC]
+//                  [--target-isa=generic|avx512vnni|avx2|neon-dotprod|neon]
 //
 // Runs the named phases of lib/Pipelines on a quantized MLIR model, then
 // translates to LLVM IR and emits code for the target machine in process.
@@ -92,6 +93,12 @@ cl::opt<bool> testPlantRoundingError(
     cl::desc("Test only: round ties down instead of up in single rounding, "
              "to show that differential tests catch it"),
     cl::init(false), cl::Hidden, cl::cat(category));
+cl::opt<std::string> targetIsa(
+    "target-isa",
+    cl::desc("Dot-product instructions of the fully-connected kernels: "
+             "generic (the portable loops), avx512vnni, avx2, neon-dotprod "
+             "or neon (default: the best the target has)"),
+    cl::cat(category));
 cl::opt<std::string>
     cCompiler("cc",
               cl::desc("C compiler used to link --emit=exe (default: cc, or "
@@ -181,7 +188,8 @@ static LogicalResult compile(MLIRContext &context) {
     llvm::errs() << "error: " << error << "\n";
     return failure();
   }
-  options.targetIsa = selectKernelIsa(*machine);
+  options.targetIsa =
+      targetIsa.empty() ? selectKernelIsa(*machine) : targetIsa.getValue();
 
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
