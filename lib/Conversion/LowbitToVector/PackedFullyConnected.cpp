@@ -11,9 +11,8 @@
 //       epilogue per (row, block): + bias - row_sum_weights * sum_k x,
 //         requantize (buildRequantize on vector<16xi32>), narrow, store
 //
-// Panels and stores are in bounds except for the last block when N is not
-// a multiple of 16, which stores with a mask (vector.transfer_write with an
-// out-of-bounds dimension).
+// Panels and vector stores are in bounds; the last block, when N is not a
+// multiple of 16, stores its valid channels one by one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -320,9 +319,23 @@ Value KernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
   Value y = buildRequantize(b, loc, operands, path);
   if (outputElement != i32)
     y = arith::TruncIOp::create(b, loc, lanes(outputElement), y);
-  return vector::TransferWriteOp::create(b, loc, y, out, ValueRange{row, n0},
-                                         ArrayRef<bool>{!masked})
-      .getResult();
+  if (!masked)
+    return vector::TransferWriteOp::create(b, loc, y, out,
+                                           ValueRange{row, n0},
+                                           ArrayRef<bool>{true})
+        .getResult();
+  // The last, partial block: one scalar store per valid channel. (A masked
+  // vector.transfer_write is what this wants, but LLVM 22 miscompiles the
+  // one-lane masked store of a truncated <16 x i16> on AVX-512 into a
+  // 32-bit store, which overwrites the next row's first output.)
+  for (int64_t lane = 0; lane < channels % kPackedChannelBlock; ++lane) {
+    Value element =
+        vector::ExtractOp::create(b, loc, y, ArrayRef<int64_t>{lane});
+    Value column = arith::AddIOp::create(b, loc, n0, index(b, lane));
+    out = tensor::InsertOp::create(b, loc, element, out,
+                                   ValueRange{row, column});
+  }
+  return out;
 }
 
 namespace {
