@@ -4,6 +4,7 @@ differential tests (compiled code vs. lowbit-run), and optionally a batch of
 inputs for it made by make_inputs.py.
 
   random_model.py OUT.mlir --seed S [--inputs IN.npy] [--samples N]
+                  [--rows M] [--depth K] [--channels N] [--input-storage T]
 
 The same seed always gives the same model and inputs. A model is one or two
 lowbit.fully_connected + lowbit.requantize layers, sometimes followed by a
@@ -43,6 +44,11 @@ STORAGE = {
     "i16": (-32768, 32767),
 }
 INT32_MAX = (1 << 31) - 1
+
+# Shapes and input storage forced from the command line (--rows, --depth,
+# --channels, --input-storage). They replace the random draws after those
+# are made, so that the rest of a seed's model stays as it was.
+OVERRIDES = {}
 
 
 class Model:
@@ -165,6 +171,7 @@ def layer(model, rng, x, q, in_storage, in_zp, in_type, last):
     value, its simulated values, storage, zero point and type."""
     rows, depth = q.shape[1], q.shape[2]
     channels = int(rng.choice([1, 2, 5, 7, 16, int(rng.integers(1, 24))]))
+    channels = OVERRIDES.get("channels") or channels
 
     # Weights, with a different amplitude around the zero point per channel
     # so that per-channel multipliers (and their shifts) differ.
@@ -281,6 +288,9 @@ def generate_once(rng, seed):
     rows = 1 if rng.random() < 0.85 else int(rng.integers(2, 4))
     depth = int(rng.choice([1, 3, 17, int(rng.integers(2, 40))]))
     in_storage = str(rng.choice(["i8", "u8"]))
+    rows = OVERRIDES.get("rows") or rows
+    depth = OVERRIDES.get("depth") or depth
+    in_storage = OVERRIDES.get("input_storage") or in_storage
     in_scale = float(np.float32(10 ** rng.uniform(-2, 0)))
     in_zp = pick_zero_point(rng, in_storage)
     in_type = quant_type(in_storage, in_scale, in_zp)
@@ -328,7 +338,14 @@ def main():
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--inputs", help="also write inputs (make_inputs.py)")
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--rows", type=int, help="M of the model")
+    parser.add_argument("--depth", type=int, help="K of the first layer")
+    parser.add_argument("--channels", type=int, help="N of every layer")
+    parser.add_argument("--input-storage", choices=["i8", "u8"])
     args = parser.parse_args()
+    for key in ["rows", "depth", "channels", "input_storage"]:
+        if getattr(args, key):
+            OVERRIDES[key] = getattr(args, key)
     text, rows, depth, spread = generate(args.seed)
     with open(args.out, "w") as f:
         f.write(text)

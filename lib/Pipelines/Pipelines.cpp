@@ -80,13 +80,18 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
       pipeline += "{name=" + options.entryName + "}";
     return pipeline;
   }
-  case Phase::Linalg:
-    return std::string("convert-lowbit-to-linalg{allow-i32-requantize=") +
-           (options.allowI32Requantize ? "true" : "false") +
-           " test-plant-rounding-error=" +
-           (options.testPlantRoundingError ? "true" : "false") +
+  case Phase::Linalg: {
+    std::string requantizeOptions =
+        std::string("allow-i32-requantize=") +
+        (options.allowI32Requantize ? "true" : "false") +
+        " test-plant-rounding-error=" +
+        (options.testPlantRoundingError ? "true" : "false");
+    return "lowbit-pack-weights{target-isa=" + options.targetIsa + "}," +
+           "convert-lowbit-to-vector{" + requantizeOptions + "}," +
+           "convert-lowbit-to-linalg{" + requantizeOptions +
            "},inline,symbol-dce,"
            "func.func(convert-elementwise-to-linalg),canonicalize,cse";
+  }
   case Phase::Bufferize:
     return "eliminate-empty-tensors,"
            "one-shot-bufferize{bufferize-function-boundaries=false},"
@@ -95,8 +100,10 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
            "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
            "canonicalize,cse";
   case Phase::LLVM:
-    return "func.func(convert-linalg-to-loops),lower-affine,"
-           "convert-scf-to-cf,convert-math-to-llvm,expand-strided-metadata,"
+    return "convert-lowbit-dot-to-llvm,"
+           "func.func(convert-linalg-to-loops),lower-affine,"
+           "convert-scf-to-cf,convert-vector-to-llvm,convert-math-to-llvm,"
+           "expand-strided-metadata,"
            "lower-affine,finalize-memref-to-llvm,convert-arith-to-llvm,"
            "convert-index-to-llvm,convert-cf-to-llvm,"
            "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
@@ -129,6 +136,11 @@ struct LowerToLLVMOptions
     : public PassPipelineOptions<LowerToLLVMOptions> {
   Option<std::string> entryName{*this, "name",
                                 llvm::cl::desc("C symbol prefix")};
+  Option<std::string> targetIsa{
+      *this, "target-isa",
+      llvm::cl::desc("Dot-product instruction set of the kernels: generic, "
+                     "avx512vnni, avx2, neon-dotprod or neon"),
+      llvm::cl::init("generic")};
 };
 } // namespace
 
@@ -143,6 +155,7 @@ void mlir::lowbit::registerAllLowbitPasses() {
       [](OpPassManager &pm, const LowerToLLVMOptions &cli) {
         PipelineOptions options;
         options.entryName = cli.entryName;
+        options.targetIsa = cli.targetIsa;
         for (Phase phase : kPhases)
           (void)buildPhase(pm, phase, options);
       });

@@ -64,6 +64,24 @@ mlir::lowbit::createTargetMachine(const TargetSpec &spec, std::string &error) {
   return machine;
 }
 
+std::string mlir::lowbit::selectKernelIsa(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
+  const llvm::Triple &triple = machine.getTargetTriple();
+  if (triple.isX86() && triple.isArch64Bit()) {
+    if (subtarget->checkFeatures("+avx512vnni,+avx512bw"))
+      return "avx512vnni";
+    if (subtarget->checkFeatures("+avx2"))
+      return "avx2";
+  }
+  if (triple.isAArch64()) {
+    if (subtarget->checkFeatures("+dotprod"))
+      return "neon-dotprod";
+    if (subtarget->checkFeatures("+neon"))
+      return "neon";
+  }
+  return "generic";
+}
+
 /// Writes `module` as bitcode and reads it back into `context`.
 static std::unique_ptr<llvm::Module>
 roundTripThroughBitcode(const llvm::Module &module,

@@ -3,6 +3,7 @@
 //   lowbit-compile MODEL -o OUT --emit=exe|obj|llvm|mlir|asm
 //                  [--mtriple=T] [--mcpu=C] [--mattr=A] [--entry-name=N]
 //                  [--until=PHASE] [--rounding=single|double] [--cc=CC]
+//                  [--target-isa=generic|avx512vnni|avx2|neon-dotprod|neon]
 //
 // Runs the named phases of lib/Pipelines on a quantized MLIR model, then
 // translates to LLVM IR and emits code for the target machine in process.
@@ -128,6 +129,12 @@ cl::list<std::string>
               cl::CommaSeparated, cl::value_desc("node,..."),
               cl::cat(quantizeCategory));
 
+cl::opt<std::string> targetIsa(
+    "target-isa",
+    cl::desc("Dot-product instructions of the fully-connected kernels: "
+             "generic (the portable loops), avx512vnni, avx2, neon-dotprod "
+             "or neon (default: the best the target has)"),
+    cl::cat(category));
 cl::opt<std::string>
     cCompiler("cc",
               cl::desc("C compiler used to link --emit=exe (default: cc, or "
@@ -236,15 +243,15 @@ static LogicalResult compile(MLIRContext &context) {
   if (failed(model))
     return failure();
 
-  std::unique_ptr<llvm::TargetMachine> machine;
-  if (emitKind != EmitKind::MLIR) {
-    machine = createTargetMachine(
-        {targetTriple, targetCPU, targetFeatures}, error);
-    if (!machine) {
-      llvm::errs() << "error: " << error << "\n";
-      return failure();
-    }
+  // The target machine also selects the kernels (even for --until).
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine({targetTriple, targetCPU, targetFeatures}, error);
+  if (!machine) {
+    llvm::errs() << "error: " << error << "\n";
+    return failure();
   }
+  options.targetIsa =
+      targetIsa.empty() ? selectKernelIsa(*machine) : targetIsa.getValue();
 
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))

@@ -3,7 +3,9 @@
 #ifndef LOWBIT_CONVERSION_PASSES_H
 #define LOWBIT_CONVERSION_PASSES_H
 
+#include "lowbit/Conversion/LowbitDotToLLVM/LowbitDotToLLVM.h"
 #include "lowbit/Conversion/LowbitToLinalg/LowbitToLinalg.h"
+#include "lowbit/Conversion/LowbitToVector/LowbitToVector.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::lowbit {

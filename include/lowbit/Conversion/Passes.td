@@ -48,4 +48,86 @@ def ConvertLowbitToLinalg : Pass<"convert-lowbit-to-linalg",
   ];
 }
 
+def ConvertLowbitToVector : Pass<"convert-lowbit-to-vector",
+                                 "::mlir::ModuleOp"> {
+  let summary = "Lower packed fully-connected kernels to register-blocked "
+                "vector code with the target's int8 dot-product instruction";
+  let description = [{
+    Replaces each `lowbit.packed_fully_connected` (made by
+    `lowbit-pack-weights`) by a loop nest on tensors: panels of 16-channel
+    blocks, tiles of rows whose int32 accumulators live in vector registers
+    (`scf.for` iter_args), and per group of K values one
+    `lowbit.dot_accumulate` of the op's ISA per (row, block, register):
+    vpdpbusd on zmm for `avx512vnni` (int8 activations flipped to uint8),
+    sdot for `neon_dotprod` and `neon` (uint8 activations flipped to int8),
+    vpmaddwd on 16-bit values for `avx2`. `convert-lowbit-dot-to-llvm`
+    turns those into the instructions after bufferization.
+
+    The requantization is fused: it runs on the accumulators of a tile
+    (vector<16xi32>) with `buildRequantize`, the implementation of
+    docs/IntegerSemantics.md that the linalg lowering also uses, and the
+    narrowed result is written with `vector.transfer_write` (masked for the
+    last block when N is not a multiple of 16). The input and result keep
+    their quantized types through `quant.scast`.
+
+    ```mlir
+    %y = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b
+        multiplier [1518500250] shift [38] clamp [-128, 127] : ...
+    // becomes
+    %xs = quant.scast %x : tensor<1x8x!quant.uniform<u8:f32, 0.05:3>> to tensor<1x8xi8>
+    %r = scf.for %nb = ... iter_args(%out = %empty) -> (tensor<1x4xi8>) {
+      ... %acc = scf.for %kb = ... iter_args(%a = %zero) -> (vector<16xi32>) {
+        %x4 = vector.transfer_read %xs[%m, %k], %c0_i8 : tensor<1x8xi8>, vector<4xi8>
+        %w64 = vector.transfer_read %w[%nb, %kb, %c0], %c0_i8 : tensor<1x2x64xi8>, vector<64xi8>
+        %d = lowbit.dot_accumulate <avx512vnni> %a, %xb, %w64
+            : vector<64xi8>, vector<64xi8> into vector<16xi32>
+      }
+      ... requantize on vector<16xi32>, arith.trunci, vector.transfer_write
+    }
+    %y = quant.scast %r : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 0.1:2>>
+    ```
+  }];
+  let options = [
+    Option<"allowI32Requantize", "allow-i32-requantize", "bool", "true",
+           "Use the 32-bit mulsi_extended requantize where it is exact">,
+    Option<"testPlantRoundingError", "test-plant-rounding-error", "bool",
+           "false",
+           "Test only: round ties down instead of up, to show that "
+           "differential tests catch it">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertLowbitDotToLLVM : Pass<"convert-lowbit-dot-to-llvm"> {
+  let summary = "Lower lowbit.dot_accumulate to the target's dot-product "
+                "instruction";
+  let description = [{
+    Replaces each `lowbit.dot_accumulate` by the instruction of its ISA,
+    called through `llvm.call_intrinsic` (which bufferization could not see
+    through, hence this late pass):
+
+    - `avx512vnni`: `llvm.x86.avx512.vpdpbusd.512` (vpdpbusd on zmm);
+    - `neon_dotprod`: `llvm.aarch64.neon.sdot.v4i32.v16i8` (sdot);
+    - `avx2`: `llvm.x86.avx2.pmadd.wd` (vpmaddwd) and an add;
+    - `neon`: sign-extended products, summed per lane with shuffles and adds.
+
+    ```mlir
+    %r = lowbit.dot_accumulate <avx512vnni> %acc, %x, %w
+        : vector<64xi8>, vector<64xi8> into vector<16xi32>
+    // becomes
+    %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %x, %w)
+        : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // LOWBIT_CONVERSION_PASSES_TD

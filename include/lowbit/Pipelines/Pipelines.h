@@ -46,6 +46,10 @@ struct PipelineOptions {
   std::string entryName;
   /// Rounding of every requantize; unset keeps what the IR says.
   std::optional<RoundingMode> rounding;
+  /// The int8 dot-product instruction set of the packed fully-connected
+  /// kernels (`target-isa` of lowbit-pack-weights): generic (none),
+  /// avx512vnni, avx2, neon-dotprod or neon.
+  std::string targetIsa = "generic";
   /// Allow the 32-bit requantize lowering where it is exact.
   bool allowI32Requantize = true;
   /// Test only: plant an off-by-one in single rounding (ties round down) to

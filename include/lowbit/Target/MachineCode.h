@@ -32,6 +32,11 @@ createTargetMachine(const TargetSpec &spec, std::string &error);
 
 /// Translates a module in the LLVM dialect to LLVM IR for `machine` and runs
 /// LLVM's O3 pipeline on it. Returns null after reporting an error.
+/// The `target-isa` of the packed kernels for `machine`: avx512vnni (x86-64
+/// with AVX-512 VNNI and BW), avx2, neon-dotprod (AArch64 with the
+/// dot-product extension), neon (other AArch64), or generic.
+std::string selectKernelIsa(const llvm::TargetMachine &machine);
+
 std::unique_ptr<llvm::Module>
 translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
                      llvm::TargetMachine &machine);

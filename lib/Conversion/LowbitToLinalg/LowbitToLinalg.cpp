@@ -64,6 +64,9 @@ struct ConvertLowbitToLinalgPass
     QuantStorageTypeConverter converter;
     ConversionTarget target(*context);
     target.addIllegalDialect<LowbitDialect>();
+    // Steps of the packed kernels (convert-lowbit-to-vector) stay until
+    // convert-lowbit-dot-to-llvm.
+    target.addLegalOp<DotAccumulateOp>();
     target.addIllegalOp<quant::StorageCastOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            tensor::TensorDialect>();

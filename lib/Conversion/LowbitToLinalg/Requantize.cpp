@@ -36,18 +36,8 @@ public:
     SmallVector<RequantizeParam> params =
         getRequantizeParams(op.getRounding(), path);
     auto valuesOf = [&](RequantizeParam param) {
-      SmallVector<int64_t> values;
-      for (auto [m, n] : llvm::zip(op.getMultiplier(), op.getShift())) {
-        int64_t value = computeRequantizeParam(param, m, n);
-        // The planted bug: 2^(n-1) - 1 and 2^(n-33) - 1 turn "ties up" into
-        // "ties down" on the i64 and i32 paths.
-        if (testPlantRoundingError &&
-            (param == RequantizeParam::RoundingAddend ||
-             (param == RequantizeParam::HighAddend && n > 32)))
-          --value;
-        values.push_back(value);
-      }
-      return values;
+      return computeRequantizeParams(param, op.getMultiplier(), op.getShift(),
+                                     testPlantRoundingError);
     };
     auto typeOf = [&](OpBuilder &b, RequantizeParam param) -> Type {
       return isWideRequantizeParam(param) ? b.getI64Type() : b.getI32Type();

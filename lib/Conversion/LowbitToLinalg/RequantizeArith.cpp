@@ -187,6 +187,23 @@ int64_t mlir::lowbit::computeRequantizeParam(RequantizeParam param,
   llvm_unreachable("unknown requantize parameter");
 }
 
+SmallVector<int64_t> mlir::lowbit::computeRequantizeParams(
+    RequantizeParam param, ArrayRef<int32_t> multipliers,
+    ArrayRef<int8_t> shifts, bool testPlantRoundingError) {
+  SmallVector<int64_t> values;
+  for (auto [m, n] : llvm::zip(multipliers, shifts)) {
+    int64_t value = computeRequantizeParam(param, m, n);
+    // The planted bug: 2^(n-1) - 1 and 2^(n-33) - 1 turn "ties up" into
+    // "ties down" on the i64 and i32 paths.
+    if (testPlantRoundingError &&
+        (param == RequantizeParam::RoundingAddend ||
+         (param == RequantizeParam::HighAddend && n > 32)))
+      --value;
+    values.push_back(value);
+  }
+  return values;
+}
+
 bool mlir::lowbit::isWideRequantizeParam(RequantizeParam param) {
   return param == RequantizeParam::RoundingAddend ||
          param == RequantizeParam::LeftFactor;
@@ -208,13 +225,20 @@ Value mlir::lowbit::buildRequantize(OpBuilder &builder, Location loc,
 
 bool mlir::lowbit::isRequantizePathExact(RequantizeOp op,
                                          RequantizePath path) {
+  return isRequantizePathExact(op.getRounding(),
+                               op.getOutputQuantizedType().getZeroPoint(),
+                               op.getShift(), path);
+}
+
+bool mlir::lowbit::isRequantizePathExact(RoundingMode rounding,
+                                         int64_t zeroPoint,
+                                         ArrayRef<int8_t> shifts,
+                                         RequantizePath path) {
   if (path == RequantizePath::I64)
     return true;
   // The rounded value y lies in [-2^30, 2^30] (see buildSingleRoundI32), and
   // y + Z is formed in i32, so the zero point must keep it in range.
-  int64_t zeroPoint = op.getOutputQuantizedType().getZeroPoint();
-  return op.getRounding() == RoundingMode::Single &&
-         zeroPoint >= -(int64_t(1) << 30) &&
-         zeroPoint < (int64_t(1) << 30) &&
-         llvm::all_of(op.getShift(), [](int8_t n) { return n >= 32; });
+  return rounding == RoundingMode::Single &&
+         zeroPoint >= -(int64_t(1) << 30) && zeroPoint < (int64_t(1) << 30) &&
+         llvm::all_of(shifts, [](int8_t n) { return n >= 32; });
 }

@@ -414,3 +414,67 @@ func.func @rq_rounding_mode(%acc: tensor<4xi32>) {
   %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [-128, 127] rounding <triple> : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
   return
 }
+
+// -----
+
+func.func @packed_wrong_layout(%x: tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x32xi8>, %b: tensor<16xi32>) {
+  // expected-error@+1 {{packed weight must be 1x2x64 for N = 2, K = 5, got 'tensor<1x2x32xi8>'}}
+  %0 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b multiplier [1] shift [31] clamp [-128, 127] : tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x32xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @packed_bias_not_padded(%x: tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<2xi32>) {
+  // expected-error@+1 {{bias must be [16]}}
+  %0 = lowbit.packed_fully_connected <neon_dotprod> %x, %w, %b multiplier [1] shift [31] clamp [-128, 127] : tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<2xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @packed_row_sums_not_padded(%x: tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>, %z: tensor<2xi32>) {
+  // expected-error@+1 {{row_sum_weights must be [16]}}
+  %0 = lowbit.packed_fully_connected <neon> %x, %w, %b row_sums %z multiplier [1] shift [31] clamp [-128, 127] : tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32>, tensor<2xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @packed_wide_input(%x: tensor<1x5x!quant.uniform<i16:f32, 0.05>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>) {
+  // expected-error@+1 {{expects 8-bit input storage}}
+  %0 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b multiplier [1] shift [31] clamp [-128, 127] : tensor<1x5x!quant.uniform<i16:f32, 0.05>>, tensor<1x2x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @packed_rows(%x: tensor<2x5x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>) {
+  // expected-error@+1 {{input and result must have the same number of rows}}
+  %0 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b multiplier [1] shift [31] clamp [-128, 127] : tensor<2x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @packed_requantize_attributes(%x: tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>) {
+  // expected-error@+1 {{has 3 per-channel multipliers for 2 channels in the innermost dimension}}
+  %0 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b multiplier [1, 2, 3] shift [31, 31, 31] clamp [-128, 127] : tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @dot_accumulate_types(%a: vector<16xi32>, %b: vector<16xi8>) {
+  // expected-error@+1 {{with isa avx512vnni expects vector<16xi32> and two vector<64xi8>}}
+  %0 = lowbit.dot_accumulate <avx512vnni> %a, %b, %b : vector<16xi8>, vector<16xi8> into vector<16xi32>
+  return
+}
+
+// -----
+
+func.func @dot_accumulate_avx2_bytes(%a: vector<8xi32>, %b: vector<32xi8>) {
+  // expected-error@+1 {{with isa avx2 expects vector<8xi32> and two vector<16xi16>}}
+  %0 = lowbit.dot_accumulate <avx2> %a, %b, %b : vector<32xi8>, vector<32xi8> into vector<8xi32>
+  return
+}

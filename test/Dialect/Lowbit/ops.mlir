@@ -94,6 +94,26 @@ func.func @requantize(%acc: tensor<3x2xi32>) -> (tensor<3x2x!quant.uniform<i8:f3
   return %0, %1, %2, %3 : tensor<3x2x!quant.uniform<i8:f32, 0.1:2>>, tensor<3x2x!quant.uniform<u8:f32, 0.1:7>>, tensor<3x2x!quant.uniform<i8:f32, 0.1:2>>, tensor<3x2x!quant.uniform<i16:f32, 0.01>>
 }
 
+// CHECK-LABEL: func.func @packed_fully_connected
+// CHECK: lowbit.packed_fully_connected <avx512vnni> %arg0, %arg1, %arg2 row_sums %arg3 multiplier [1518500250] shift [38] clamp [-128, 127] rounding <double> : tensor<?x5x!quant.uniform<u8:f32, {{.*}}:3>>, tensor<1x2x64xi8>, tensor<16xi32>, tensor<16xi32> -> tensor<?x2x!quant.uniform<i8:f32, {{.*}}:2>>
+// CHECK: lowbit.packed_fully_connected <avx2> %arg0, %arg4, %arg2 multiplier
+func.func @packed_fully_connected(%x: tensor<?x5x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>, %z: tensor<16xi32>, %w2: tensor<1x3x32xi8>) -> (tensor<?x2x!quant.uniform<i8:f32, 0.1:2>>, tensor<?x2x!quant.uniform<i8:f32, 0.1:2>>) {
+  %0 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b row_sums %z multiplier [1518500250] shift [38] clamp [-128, 127] rounding <double> : tensor<?x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32>, tensor<16xi32> -> tensor<?x2x!quant.uniform<i8:f32, 0.1:2>>
+  %1 = lowbit.packed_fully_connected <avx2> %x, %w2, %b multiplier [1518500250, 1073741824] shift [38, 31] clamp [-128, 127] : tensor<?x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x3x32xi8>, tensor<16xi32> -> tensor<?x2x!quant.uniform<i8:f32, 0.1:2>>
+  return %0, %1 : tensor<?x2x!quant.uniform<i8:f32, 0.1:2>>, tensor<?x2x!quant.uniform<i8:f32, 0.1:2>>
+}
+
+// CHECK-LABEL: func.func @dot_accumulate
+// CHECK: lowbit.dot_accumulate <avx512vnni> %arg0, %arg1, %arg1 : vector<64xi8>, vector<64xi8> into vector<16xi32>
+// CHECK: lowbit.dot_accumulate <neon_dotprod> %arg2, %arg3, %arg3 : vector<16xi8>, vector<16xi8> into vector<4xi32>
+// CHECK: lowbit.dot_accumulate <avx2> %arg4, %arg5, %arg5 : vector<16xi16>, vector<16xi16> into vector<8xi32>
+func.func @dot_accumulate(%a: vector<16xi32>, %b: vector<64xi8>, %c: vector<4xi32>, %d: vector<16xi8>, %e: vector<8xi32>, %f: vector<16xi16>) -> (vector<16xi32>, vector<4xi32>, vector<8xi32>) {
+  %0 = lowbit.dot_accumulate <avx512vnni> %a, %b, %b : vector<64xi8>, vector<64xi8> into vector<16xi32>
+  %1 = lowbit.dot_accumulate <neon_dotprod> %c, %d, %d : vector<16xi8>, vector<16xi8> into vector<4xi32>
+  %2 = lowbit.dot_accumulate <avx2> %e, %f, %f : vector<16xi16>, vector<16xi16> into vector<8xi32>
+  return %0, %1, %2 : vector<16xi32>, vector<4xi32>, vector<8xi32>
+}
+
 // The blob of @constants survives every round trip: alignment 1, then the
 // bytes 0x05 and 0xFB.
 // CHECK: dialect_resources

@@ -47,6 +47,13 @@ SmallVector<RequantizeParam> getRequantizeParams(RoundingMode rounding,
 /// The value of `param` for one channel.
 int64_t computeRequantizeParam(RequantizeParam param, int32_t multiplier,
                                int32_t shift);
+/// The value of `param` for each channel of (multipliers, shifts).
+/// `testPlantRoundingError` (tests only) makes the rounding addends one
+/// smaller, so that ties round down.
+SmallVector<int64_t> computeRequantizeParams(RequantizeParam param,
+                                             ArrayRef<int32_t> multipliers,
+                                             ArrayRef<int8_t> shifts,
+                                             bool testPlantRoundingError);
 /// Whether `param` is an i64 (else i32) value.
 bool isWideRequantizeParam(RequantizeParam param);
 
@@ -70,6 +77,9 @@ Value buildRequantize(OpBuilder &builder, Location loc,
 
 /// Whether `path` computes `op` exactly.
 bool isRequantizePathExact(RequantizeOp op, RequantizePath path);
+/// Whether `path` computes a requantization with these attributes exactly.
+bool isRequantizePathExact(RoundingMode rounding, int64_t outputZeroPoint,
+                           ArrayRef<int8_t> shifts, RequantizePath path);
 
 } // namespace mlir::lowbit
 

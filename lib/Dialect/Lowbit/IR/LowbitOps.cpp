@@ -1,6 +1,7 @@
 //===- LowbitOps.cpp - Lowbit operation verifiers ---------------*- C++ -*-===//
 
 #include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
+#include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -127,50 +128,129 @@ quant::UniformQuantizedType RequantizeOp::getOutputQuantizedType() {
       getOutput().getType().getElementType());
 }
 
-LogicalResult RequantizeOp::verify() {
-  ArrayRef<int32_t> multipliers = getMultiplier();
-  ArrayRef<int8_t> shifts = getShift();
+/// The checks shared by requantize and packed_fully_connected: `channels`
+/// is the size of the dimension the per-channel parameters apply along,
+/// described by `channelsWhere` in messages.
+static LogicalResult verifyRequantizeAttributes(
+    Operation *op, ArrayRef<int32_t> multipliers, ArrayRef<int8_t> shifts,
+    int64_t channels, const Twine &channelsWhere,
+    quant::UniformQuantizedType outputType, int32_t lo, int32_t hi) {
   if (multipliers.empty() || multipliers.size() != shifts.size())
-    return emitOpError("needs as many shifts as multipliers (at least one), "
-                       "got ")
+    return op->emitOpError("needs as many shifts as multipliers (at least "
+                           "one), got ")
            << multipliers.size() << " multipliers and " << shifts.size()
            << " shifts";
+  if (multipliers.size() > 1 &&
+      static_cast<int64_t>(multipliers.size()) != channels)
+    return op->emitOpError("has ")
+           << multipliers.size() << " per-channel multipliers for "
+           << channels << " channels in " << channelsWhere;
+  for (int32_t multiplier : multipliers)
+    if (multiplier < 0)
+      return op->emitOpError("multiplier must be non-negative, got ")
+             << multiplier;
+  for (int8_t shift : shifts)
+    if (shift < 1 || shift > 62)
+      return op->emitOpError("shift must be in [1, 62], got ") << int(shift);
+
+  if (outputType.getStorageTypeIntegralWidth() > 32)
+    return op->emitOpError("output storage wider than 32 bits");
+  if (lo > hi)
+    return op->emitOpError("clamp range [") << lo << ", " << hi
+                                            << "] is empty";
+  if (lo < outputType.getStorageTypeMin() ||
+      hi > outputType.getStorageTypeMax())
+    return op->emitOpError("clamp range [")
+           << lo << ", " << hi << "] exceeds the storage range ["
+           << outputType.getStorageTypeMin() << ", "
+           << outputType.getStorageTypeMax() << "]";
+  return success();
+}
+
+LogicalResult RequantizeOp::verify() {
   auto inputType = getInput().getType();
   int64_t rank = inputType.getRank();
   if (getChannelAxis() && (*getChannelAxis() < 0 || *getChannelAxis() >= rank))
     return emitOpError("channel_axis ")
            << *getChannelAxis() << " out of [0, " << rank << ")";
-  if (multipliers.size() > 1 && rank == 0)
+  if (getMultiplier().size() > 1 && rank == 0)
     return emitOpError("has ")
-           << multipliers.size()
+           << getMultiplier().size()
            << " per-channel multipliers for a rank-0 tensor (one channel)";
-  if (multipliers.size() > 1) {
-    int64_t channels = inputType.getDimSize(getChannelDim());
-    if (static_cast<int64_t>(multipliers.size()) != channels)
-      return emitOpError("has ")
-             << multipliers.size() << " per-channel multipliers for "
-             << channels << " channels in dimension " << getChannelDim();
-  }
-  for (int32_t multiplier : multipliers)
-    if (multiplier < 0)
-      return emitOpError("multiplier must be non-negative, got ")
-             << multiplier;
-  for (int8_t shift : shifts)
-    if (shift < 1 || shift > 62)
-      return emitOpError("shift must be in [1, 62], got ") << int(shift);
+  int64_t channels = rank ? inputType.getDimSize(getChannelDim()) : 1;
+  return verifyRequantizeAttributes(
+      *this, getMultiplier(), getShift(), channels,
+      "dimension " + Twine(rank ? getChannelDim() : 0),
+      getOutputQuantizedType(), getClampMin(), getClampMax());
+}
 
-  quant::UniformQuantizedType outputType = getOutputQuantizedType();
-  if (outputType.getStorageTypeIntegralWidth() > 32)
-    return emitOpError("output storage wider than 32 bits");
-  int32_t lo = getClampMin(), hi = getClampMax();
-  if (lo > hi)
-    return emitOpError("clamp range [") << lo << ", " << hi << "] is empty";
-  if (lo < outputType.getStorageTypeMin() ||
-      hi > outputType.getStorageTypeMax())
-    return emitOpError("clamp range [")
-           << lo << ", " << hi << "] exceeds the storage range ["
-           << outputType.getStorageTypeMin() << ", "
-           << outputType.getStorageTypeMax() << "]";
+//===----------------------------------------------------------------------===//
+// PackedFullyConnectedOp
+//===----------------------------------------------------------------------===//
+
+quant::UniformQuantizedType PackedFullyConnectedOp::getInputQuantizedType() {
+  return cast<quant::UniformQuantizedType>(
+      getInput().getType().getElementType());
+}
+
+quant::UniformQuantizedType PackedFullyConnectedOp::getOutputQuantizedType() {
+  return cast<quant::UniformQuantizedType>(
+      getOutput().getType().getElementType());
+}
+
+LogicalResult PackedFullyConnectedOp::verify() {
+  auto inputType = getInput().getType();
+  auto outputType = getOutput().getType();
+  if (inputType.getRank() != 2 || outputType.getRank() != 2)
+    return emitOpError("expects a rank-2 input [M, K] and result [M, N]");
+  if (getInputQuantizedType().getStorageTypeIntegralWidth() != 8)
+    return emitOpError("expects 8-bit input storage");
+  int64_t depth = inputType.getDimSize(1);
+  int64_t channels = outputType.getDimSize(1);
+  if (ShapedType::isDynamic(depth) || ShapedType::isDynamic(channels))
+    return emitOpError("K and N must be static");
+  if (inputType.getDimSize(0) != outputType.getDimSize(0))
+    return emitOpError("input and result must have the same number of rows");
+  std::array<int64_t, 3> packed =
+      getPackedWeightShape(getIsa(), channels, depth);
+  if (getPackedWeight().getType().getShape() != ArrayRef<int64_t>(packed))
+    return emitOpError("packed weight must be ")
+           << packed[0] << "x" << packed[1] << "x" << packed[2]
+           << " for N = " << channels << ", K = " << depth << ", got "
+           << getPackedWeight().getType();
+  int64_t padded = packed[0] * kPackedChannelBlock;
+  auto isPaddedVector = [&](Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    return type.getRank() == 1 && type.getDimSize(0) == padded;
+  };
+  if (!isPaddedVector(getBias()))
+    return emitOpError("bias must be [") << padded << "]";
+  if (getRowSumWeights() && !isPaddedVector(getRowSumWeights()))
+    return emitOpError("row_sum_weights must be [") << padded << "]";
+  return verifyRequantizeAttributes(
+      *this, getMultiplier(), getShift(), channels, "the innermost dimension",
+      getOutputQuantizedType(), getClampMin(), getClampMax());
+}
+
+//===----------------------------------------------------------------------===//
+// DotAccumulateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DotAccumulateOp::verify() {
+  int64_t group = getPackedKGroup(getIsa());
+  int64_t lanes = getAcc().getType().getNumElements();
+  unsigned width = getIsa() == KernelIsa::Avx2 ? 16 : 8;
+  int64_t expectedLanes = getIsa() == KernelIsa::Avx512Vnni ? 16
+                          : getIsa() == KernelIsa::Avx2     ? 8
+                                                            : 4;
+  auto operandType =
+      VectorType::get({lanes * group}, IntegerType::get(getContext(), width));
+  if (lanes != expectedLanes || getLhs().getType() != operandType ||
+      getRhs().getType() != operandType)
+    return emitOpError("with isa ")
+           << stringifyKernelIsa(getIsa()) << " expects vector<"
+           << expectedLanes << "xi32> and two vector<"
+           << expectedLanes * group << "xi" << width << ">";
   return success();
 }
 

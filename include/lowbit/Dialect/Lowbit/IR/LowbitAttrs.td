@@ -22,4 +22,22 @@ def Lowbit_RoundingModeAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+/// The int8 dot-product instruction family a packed fully-connected kernel
+/// is written for; it fixes the packed weight layout (PackedLayout.h).
+def Lowbit_KernelIsa : I32EnumAttr<"KernelIsa",
+    "instruction set of a packed fully-connected kernel", [
+      I32EnumAttrCase<"Avx512Vnni", 0, "avx512vnni">,
+      I32EnumAttrCase<"Avx2", 1, "avx2">,
+      I32EnumAttrCase<"NeonDotprod", 2, "neon_dotprod">,
+      I32EnumAttrCase<"Neon", 3, "neon">
+    ]> {
+  let cppNamespace = "::mlir::lowbit";
+  let genSpecializedAttr = 0;
+}
+
+def Lowbit_KernelIsaAttr
+    : EnumAttr<Lowbit_Dialect, Lowbit_KernelIsa, "kernel_isa"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITATTRS_TD

@@ -135,4 +135,114 @@ def Lowbit_RequantizeOp : Lowbit_Op<"requantize", [Pure,
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// PackedFullyConnectedOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_PackedFullyConnectedOp : Lowbit_Op<"packed_fully_connected",
+    [Pure]> {
+  let summary = "Fully-connected layer and requantization on packed weights";
+  let description = [{
+    `lowbit.fully_connected` followed by `lowbit.requantize`, with the
+    weights packed at compile time for the int8 dot-product instruction of
+    `isa` (made by `lowbit-pack-weights`, lowered by
+    `convert-lowbit-to-vector`). With `16` channels per block and `G` values
+    of K per group (4, or 2 for `avx2`; see PackedLayout.h):
+
+      packed_weight[nb, kb, c * G + g] = w[16 nb + c, G kb + g] - dw
+
+    zero for padded channels and K positions, where `dw` is 128 for uint8
+    weights and 0 for int8 ones. The kernel computes, for each output
+    element, with `a = x - dx` the activation in the instruction's domain
+    (`dx` from PackedLayout.h):
+
+      acc[m, n] = sum_k a[m, k] * packed(n, k) + bias[n]
+                  - row_sum_weights[n] * sum_k x[m, k]
+
+    which equals the accumulator of `lowbit.fully_connected`: `bias` holds
+    the original bias and every zero-point and offset term that depends on
+    constants only (docs/IntegerSemantics.md, "Folding the zero points"),
+    `row_sum_weights[n] = Z_w[n] - dw` (absent when all are zero). `bias`
+    and `row_sum_weights` are padded to a multiple of 16 channels. The
+    accumulator is then requantized exactly as `lowbit.requantize` does with
+    the same attributes.
+
+    ```mlir
+    %y = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b
+        multiplier [1518500250] shift [38] clamp [-128, 127]
+        : tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>,
+          tensor<16xi32> -> tensor<1x4x!quant.uniform<i8:f32, 0.1:2>>
+    ```
+  }];
+  let arguments = (ins Lowbit_KernelIsaAttr:$isa,
+                       Lowbit_PerTensorQuantizedTensor:$input,
+                       RankedTensorOf<[I8]>:$packed_weight,
+                       RankedTensorOf<[I32]>:$bias,
+                       Optional<RankedTensorOf<[I32]>>:$row_sum_weights,
+                       DenseI32ArrayAttr:$multiplier,
+                       DenseI8ArrayAttr:$shift,
+                       I32Attr:$clamp_min,
+                       I32Attr:$clamp_max,
+                       DefaultValuedAttr<Lowbit_RoundingModeAttr,
+                         "::mlir::lowbit::RoundingMode::Single">:$rounding);
+  let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
+  let assemblyFormat = [{
+    $isa $input `,` $packed_weight `,` $bias (`row_sums` $row_sum_weights^)?
+    `multiplier` $multiplier `shift` $shift `clamp` ` ` `[` $clamp_min `,`
+    $clamp_max `]` (`rounding` $rounding^)? attr-dict `:` type($input) `,`
+    type($packed_weight) `,` type($bias) (`,` type($row_sum_weights)^)? `->`
+    type($output)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The input's quantized element type.
+    ::mlir::quant::UniformQuantizedType getInputQuantizedType();
+    /// The result's quantized element type (scale and zero point).
+    ::mlir::quant::UniformQuantizedType getOutputQuantizedType();
+    /// Whether there is one multiplier/shift per channel.
+    bool isPerChannel() { return getMultiplier().size() > 1; }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// DotAccumulateOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_DotAccumulateOp : Lowbit_Op<"dot_accumulate",
+    [Pure, AllTypesMatch<["acc", "result"]>]> {
+  let summary = "One int8 dot-product instruction step of a packed kernel";
+  let description = [{
+    Adds to each int32 lane `i` of `acc` the sum of the `G` products of
+    lanes `G i .. G i + G - 1` of `lhs` (activations) and `rhs` (weights),
+    wrapping modulo 2^32. `isa` fixes the types and the signedness:
+
+    | isa            | acc          | lhs, rhs                 | G | products     |
+    |----------------|--------------|--------------------------|---|--------------|
+    | `avx512vnni`   | vector<16xi32> | vector<64xi8>          | 4 | zext(lhs) * sext(rhs) |
+    | `neon_dotprod` | vector<4xi32>  | vector<16xi8>          | 4 | sext * sext  |
+    | `neon`         | vector<4xi32>  | vector<16xi8>          | 4 | sext * sext  |
+    | `avx2`         | vector<8xi32>  | vector<16xi16>         | 2 | sext * sext  |
+
+    It is Pure, so that the kernel goes through bufferization as ordinary
+    vector code; `convert-lowbit-dot-to-llvm` turns it into the instruction
+    (`vpdpbusd`, `sdot`, `vpmaddwd` + add) or, for `neon`, into plain vector
+    arithmetic.
+
+    ```mlir
+    %r = lowbit.dot_accumulate <avx512vnni> %acc, %x, %w
+        : vector<64xi8>, vector<64xi8> into vector<16xi32>
+    ```
+  }];
+  let arguments = (ins Lowbit_KernelIsaAttr:$isa,
+                       VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I8, I16]>:$lhs,
+                       VectorOfRankAndType<[1], [I8, I16]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = [{
+    $isa $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)
+    `into` type($acc)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_TD

@@ -18,6 +18,10 @@ namespace mlir::lowbit {
 #define GEN_PASS_DECL
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h.inc"
 
+/// Rewrites requantize(fully_connected) on constant 8-bit weights into
+/// packed_fully_connected with weights packed for `isa`.
+void populatePackWeightsPatterns(RewritePatternSet &patterns, KernelIsa isa);
+
 #define GEN_PASS_REGISTRATION
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h.inc"
 

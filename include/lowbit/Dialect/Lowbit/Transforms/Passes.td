@@ -188,4 +188,39 @@ def LowbitFoldActivation : Pass<"lowbit-fold-activation"> {
   }];
 }
 
+def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
+  let summary = "Pack constant fully-connected weights for the target's int8 "
+                "dot-product instruction";
+  let description = [{
+    Replaces `lowbit.requantize(lowbit.fully_connected(x, W, b))`, where the
+    weights and the bias are constants, x and W have 8-bit storage and the
+    accumulator has no other use, by `lowbit.packed_fully_connected` for
+    `target-isa`: the weights are packed at compile time into the layout of
+    the kernel (include/lowbit/Dialect/Lowbit/IR/PackedLayout.h), and every
+    zero-point and offset term that depends only on constants is folded into
+    the bias (docs/IntegerSemantics.md, "Folding the zero points"). With
+    `target-isa=generic` (the default) the pass changes nothing.
+
+    ```mlir
+    // --lowbit-pack-weights=target-isa=avx512vnni
+    %w = lowbit.constant dense<...> : tensor<4x8xi8> -> tensor<4x8x!quant.uniform<i8:f32, 0.1>>
+    %acc = lowbit.fully_connected %x, %w : tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>,
+        tensor<4x8x!quant.uniform<i8:f32, 0.1>> -> tensor<1x4xi32>
+    %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [-128, 127]
+        : tensor<1x4xi32> -> tensor<1x4x!quant.uniform<i8:f32, 0.1:2>>
+    // becomes
+    %packed = arith.constant dense<...> : tensor<1x2x64xi8>
+    %bias = arith.constant dense<...> : tensor<16xi32>   // -3 * sum_k w[n, k]
+    %y = lowbit.packed_fully_connected <avx512vnni> %x, %packed, %bias
+        multiplier [1518500250] shift [38] clamp [-128, 127] : ...
+    ```
+  }];
+  let options = [
+    Option<"targetIsa", "target-isa", "std::string", "\"generic\"",
+           "The dot-product instruction set: generic (no packing), "
+           "avx512vnni, avx2, neon-dotprod or neon">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD

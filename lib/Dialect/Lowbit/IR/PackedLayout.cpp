@@ -1,0 +1,47 @@
+//===- PackedLayout.cpp - Weight layout of packed kernels -------*- C++ -*-===//
+
+#include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::lowbit;
+
+int64_t mlir::lowbit::getPackedKGroup(KernelIsa isa) {
+  return isa == KernelIsa::Avx2 ? 2 : 4;
+}
+
+int64_t mlir::lowbit::getActivationOffset(KernelIsa isa, bool inputSigned) {
+  switch (isa) {
+  case KernelIsa::Avx512Vnni:
+    return inputSigned ? -128 : 0;
+  case KernelIsa::NeonDotprod:
+  case KernelIsa::Neon:
+    return inputSigned ? 0 : 128;
+  case KernelIsa::Avx2:
+    return 0;
+  }
+  llvm_unreachable("unknown kernel ISA");
+}
+
+std::array<int64_t, 3>
+mlir::lowbit::getPackedWeightShape(KernelIsa isa, int64_t channels,
+                                   int64_t depth) {
+  int64_t group = getPackedKGroup(isa);
+  return {llvm::divideCeil(channels, kPackedChannelBlock),
+          llvm::divideCeil(depth, group), kPackedChannelBlock * group};
+}
+
+FailureOr<std::optional<KernelIsa>>
+mlir::lowbit::parseTargetIsa(StringRef name) {
+  if (name == "generic")
+    return std::optional<KernelIsa>();
+  // The option spells "neon-dotprod"; the attribute keyword "neon_dotprod".
+  std::string keyword = name.str();
+  std::replace(keyword.begin(), keyword.end(), '-', '_');
+  if (std::optional<KernelIsa> isa = symbolizeKernelIsa(keyword))
+    return std::optional<KernelIsa>(*isa);
+  return failure();
+}

@@ -1,0 +1,96 @@
+// RUN: lowbit-opt %s --convert-lowbit-to-vector --cse --split-input-file | FileCheck %s
+// RUN: lowbit-opt %s --convert-lowbit-to-vector=allow-i32-requantize=false --cse --split-input-file | FileCheck %s --check-prefix=I64
+
+// M = 7 rows (one tile of 6, then one single row), K = 10 (two groups of 4
+// and a masked last group of 2), N = 20 (one full block of 16 stored in
+// bounds, then a partial block stored channel by channel), weight zero points
+// (row sums), int8 input flipped to uint8 for vpdpbusd.
+
+// CHECK-LABEL: func.func @vnni
+// CHECK:         %[[X:.*]] = quant.scast %arg0 : tensor<7x10x!quant.uniform<i8:f32, {{.*}}>> to tensor<7x10xi8>
+// CHECK:         %[[SUMS:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<7x10xi8>) outs(%{{.*}} : tensor<7xi32>)
+// CHECK:           arith.extsi %{{.*}} : i8 to i32
+// Full block: tiles of 6 rows, 6 accumulators in registers.
+// CHECK:         scf.for %[[NB:.*]] = %c0 to %c1 step %c1 iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<7x20xi8>)
+// CHECK:           scf.for %[[M0:.*]] = %c0 to %{{.*}} step %c6 iter_args(%{{.*}} = %[[OUT]]) -> (tensor<7x20xi8>)
+// CHECK:             scf.for %[[KB:.*]] = %c0 to %c2{{.*}} step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK:               %[[K:.*]] = arith.muli %[[KB]], %c4{{.*}} : index
+// CHECK:               %[[A:.*]] = vector.transfer_read %[[X]][%{{.*}}, %[[K]]], %{{.*}} {in_bounds = [true]} : tensor<7x10xi8>, vector<4xi8>
+// CHECK:               %[[A32:.*]] = vector.bitcast %[[A]] : vector<4xi8> to vector<1xi32>
+// CHECK:               %[[E:.*]] = vector.extract %[[A32]][0] : i32 from vector<1xi32>
+// CHECK:               %[[FLIP:.*]] = arith.constant -2139062144 : i32
+// CHECK:               %[[F:.*]] = arith.xori %[[E]], %[[FLIP]] : i32
+// CHECK:               vector.broadcast %[[F]] : i32 to vector<16xi32>
+// CHECK:               %[[W:.*]] = vector.transfer_read %arg1[%{{.*}}, %[[KB]], %c0{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2x3x64xi8>, vector<64xi8>
+// CHECK-COUNT-6:       lowbit.dot_accumulate <avx512vnni> %{{.*}}, %{{.*}}, %[[W]] : vector<64xi8>, vector<64xi8> into vector<16xi32>
+// The masked last group of K (no in_bounds).
+// CHECK:             vector.transfer_read %[[X]][%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}], %{{[a-z0-9_]+}} : tensor<7x10xi8>, vector<4xi8>
+// CHECK:             vector.transfer_read %arg1[%{{.*}}, %c2{{.*}}, %c0{{.*}}]
+// CHECK-COUNT-6:     lowbit.dot_accumulate <avx512vnni>
+// Fused epilogue: bias, row sums, 32-bit requantize, narrow, store.
+// CHECK:             %[[B:.*]] = vector.transfer_read %arg2[{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
+// CHECK:             arith.addi %{{.*}}, %[[B]] : vector<16xi32>
+// CHECK:             tensor.extract %[[SUMS]][%{{.*}}] : tensor<7xi32>
+// CHECK:             vector.transfer_read %arg3[{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
+// CHECK:             arith.muli {{.*}} : vector<16xi32>
+// CHECK:             arith.subi {{.*}} : vector<16xi32>
+// CHECK:             arith.mulsi_extended {{.*}} : vector<16xi32>
+// CHECK:             arith.trunci {{.*}} : vector<16xi32> to vector<16xi8>
+// CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<7x20xi8>
+// The remaining row, one at a time.
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK-COUNT-2:     lowbit.dot_accumulate <avx512vnni>
+// CHECK-NOT:         lowbit.dot_accumulate
+// CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<7x20xi8>
+// Partial block: its 4 valid channels stored one by one.
+// CHECK:         scf.for %{{.*}} = %c1 to %c2 step %c1
+// CHECK-NOT:       vector.transfer_write
+// CHECK:           vector.extract %{{.*}}[0] : i8 from vector<16xi8>
+// CHECK:           tensor.insert %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] : tensor<7x20xi8>
+// CHECK:           vector.extract %{{.*}}[3] : i8 from vector<16xi8>
+// CHECK-NOT:       vector.extract %{{.*}}[4] : i8
+// CHECK:         quant.scast %{{.*}} : tensor<7x20xi8> to tensor<7x20x!quant.uniform<i8:f32, {{.*}}>>
+
+// I64-LABEL: func.func @vnni
+// I64-NOT:     arith.mulsi_extended
+// I64:         arith.muli {{.*}} : vector<16xi64>
+func.func @vnni(%x: tensor<7x10x!quant.uniform<i8:f32, 0.05:-3>>, %w: tensor<2x3x64xi8>, %b: tensor<32xi32>, %z: tensor<32xi32>) -> tensor<7x20x!quant.uniform<i8:f32, 0.1:2>> {
+  %y = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b row_sums %z multiplier [1518500250] shift [38] clamp [-128, 127] : tensor<7x10x!quant.uniform<i8:f32, 0.05:-3>>, tensor<2x3x64xi8>, tensor<32xi32>, tensor<32xi32> -> tensor<7x20x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<7x20x!quant.uniform<i8:f32, 0.1:2>>
+}
+
+// -----
+
+// sdot: uint8 input flipped to int8, four vector<4xi32> per block; per
+// channel requantize parameters read per block; double rounding.
+
+// CHECK-LABEL: func.func @dotprod
+// CHECK:         vector.transfer_read {{.*}} : tensor<1x8xi8>, vector<4xi8>
+// CHECK:         arith.xori
+// CHECK:         vector.broadcast %{{.*}} : i32 to vector<4xi32>
+// CHECK:         vector.bitcast %{{.*}} : vector<4xi32> to vector<16xi8>
+// CHECK-COUNT-4: lowbit.dot_accumulate <neon_dotprod> {{.*}} : vector<16xi8>, vector<16xi8> into vector<4xi32>
+// CHECK:         vector.shuffle {{.*}} : vector<4xi32>, vector<4xi32>
+// CHECK:         vector.transfer_read %{{.*}} : tensor<16xi32>, vector<16xi32>
+// CHECK-COUNT-2: tensor.insert {{.*}} : tensor<1x2xi8>
+func.func @dotprod(%x: tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>) -> tensor<1x2x!quant.uniform<u8:f32, 0.1:2>> {
+  %y = lowbit.packed_fully_connected <neon_dotprod> %x, %w, %b multiplier [1518500250, 1073741824] shift [38, 31] clamp [0, 255] rounding <double> : tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<u8:f32, 0.1:2>>
+  return %y : tensor<1x2x!quant.uniform<u8:f32, 0.1:2>>
+}
+
+// -----
+
+// vpmaddwd: pairs of activations widened to i16 as stored (no flip), weights
+// sign-extended to i16, two vector<8xi32> per block.
+
+// CHECK-LABEL: func.func @avx2
+// CHECK:         vector.transfer_read {{.*}} : tensor<2x6xi8>, vector<2xi8>
+// CHECK-NOT:     arith.xori
+// CHECK:         arith.extui %{{.*}} : vector<2xi8> to vector<2xi16>
+// CHECK:         vector.broadcast %{{.*}} : i32 to vector<8xi32>
+// CHECK:         arith.extsi %{{.*}} : vector<16xi8> to vector<16xi16>
+// CHECK:         lowbit.dot_accumulate <avx2> {{.*}} : vector<16xi16>, vector<16xi16> into vector<8xi32>
+func.func @avx2(%x: tensor<2x6x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x3x32xi8>, %b: tensor<16xi32>) -> tensor<2x3x!quant.uniform<i16:f32, 0.1>> {
+  %y = lowbit.packed_fully_connected <avx2> %x, %w, %b multiplier [1518500250] shift [38] clamp [-32768, 32767] : tensor<2x6x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x3x32xi8>, tensor<16xi32> -> tensor<2x3x!quant.uniform<i16:f32, 0.1>>
+  return %y : tensor<2x3x!quant.uniform<i16:f32, 0.1>>
+}

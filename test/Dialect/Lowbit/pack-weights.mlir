@@ -1,0 +1,82 @@
+// RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=avx512vnni --split-input-file --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s --check-prefix=VNNI
+// RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=neon-dotprod --split-input-file --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s --check-prefix=DOT
+// RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=avx2 --split-input-file --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s --check-prefix=AVX2
+// RUN: lowbit-opt %s --lowbit-pack-weights --split-input-file | FileCheck %s --check-prefix=GENERIC
+// RUN: not lowbit-opt %s --lowbit-pack-weights=target-isa=sse 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: unknown target-isa 'sse'
+
+// uint8 input (Zx = 3), K = 5, N = 2, per-axis int8 weights with Zw = {0, 2}.
+//   w = [[1, -2, 3, 0, 5], [2, 2, 2, 2, 2]], column sums 7 and 10.
+// avx512vnni and avx2 take uint8 as it is (dx = 0, Ax = 3):
+//   bias'[0] = 10 - 3*7 + 5*3*0 = -11, bias'[1] = -4 - 3*10 + 5*3*2 = -4.
+// neon-dotprod flips uint8 to int8 (dx = 128, Ax = 3 - 128 = -125):
+//   bias'[0] = 10 + 125*7 = 885, bias'[1] = -4 + 1250 + 30 = 1276.
+// row_sum_weights = Zw - 0 = [0, 2].
+// Packed: [block][group of 4 (2 for avx2)][channel][k], zero padded.
+
+// GENERIC-LABEL: func.func @u8_per_axis
+// GENERIC: lowbit.fully_connected
+// GENERIC: lowbit.requantize
+
+// VNNI-LABEL: func.func @u8_per_axis
+// VNNI-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, -2, 3, 0, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [5, 0, 0, 0, 2, 0, 0, 0, 0, {{.*}}]]]> : tensor<1x2x64xi8>
+// VNNI-DAG: %[[B:.*]] = arith.constant dense<[-11, -4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
+// VNNI-DAG: %[[Z:.*]] = arith.constant dense<[0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
+// VNNI: lowbit.packed_fully_connected <avx512vnni> %arg0, %[[W]], %[[B]] row_sums %[[Z]] multiplier [1518500250] shift [38] clamp [-128, 127]
+// VNNI-NOT: lowbit.fully_connected
+
+// DOT-LABEL: func.func @u8_per_axis
+// DOT-DAG: arith.constant dense<[885, 1276, 0, {{.*}}]> : tensor<16xi32>
+// DOT: lowbit.packed_fully_connected <neon_dotprod>
+
+// AVX2-LABEL: func.func @u8_per_axis
+// AVX2-DAG: arith.constant dense<{{\[\[\[}}1, -2, 2, 2, 0, {{.*}}], [3, 0, 2, 2, 0, {{.*}}], [5, 0, 2, 0, 0, {{.*}}]]]> : tensor<1x3x32xi8>
+// AVX2-DAG: arith.constant dense<[-11, -4, 0, {{.*}}]> : tensor<16xi32>
+// AVX2: lowbit.packed_fully_connected <avx2>
+func.func @u8_per_axis(%x: tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>> {
+  %w = lowbit.constant dense<[[1, -2, 3, 0, 5], [2, 2, 2, 2, 2]]> : tensor<2x5xi8> -> tensor<2x5x!quant.uniform<i8:f32:0, {0.01, 0.02:2}>>
+  %b = lowbit.constant dense<[10, -4]> : tensor<2xi32> -> tensor<2xi32>
+  %acc = lowbit.fully_connected %x, %w, %b : tensor<1x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x5x!quant.uniform<i8:f32:0, {0.01, 0.02:2}>>, tensor<2xi32> -> tensor<1x2xi32>
+  %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [-128, 127] : tensor<1x2xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
+}
+
+// -----
+
+// int8 input (Zx = -1), uint8 weights with Zw = 128 (symmetric: dw = 128,
+// Bw = 0, no row sums), w - 128 = [[-1, 1, 2]]; no bias.
+// avx512vnni flips int8 to uint8: dx = -128, Ax = -1 + 128 = 127:
+//   bias' = 0 - 127 * (-1 + 1 + 2) = -254.
+// neon-dotprod and avx2: dx = 0, Ax = -1: bias' = 2.
+
+// VNNI-LABEL: func.func @i8_u8_weights
+// VNNI-DAG: arith.constant dense<{{\[\[\[}}-1, 1, 2, 0, 0, {{.*}}]]]> : tensor<1x1x64xi8>
+// VNNI-DAG: arith.constant dense<[-254, 0, {{.*}}]> : tensor<16xi32>
+// VNNI-NOT: row_sums
+// VNNI: lowbit.packed_fully_connected <avx512vnni> {{.*}} rounding <double>
+// DOT-LABEL: func.func @i8_u8_weights
+// DOT-DAG: arith.constant dense<[2, 0, {{.*}}]> : tensor<16xi32>
+// AVX2-LABEL: func.func @i8_u8_weights
+// AVX2-DAG: arith.constant dense<[2, 0, {{.*}}]> : tensor<16xi32>
+func.func @i8_u8_weights(%x: tensor<4x3x!quant.uniform<i8:f32, 0.05:-1>>) -> tensor<4x1x!quant.uniform<u8:f32, 0.1:2>> {
+  %w = lowbit.constant dense<[[127, 129, 130]]> : tensor<1x3xi8> -> tensor<1x3x!quant.uniform<u8:f32, 0.01:128>>
+  %acc = lowbit.fully_connected %x, %w : tensor<4x3x!quant.uniform<i8:f32, 0.05:-1>>, tensor<1x3x!quant.uniform<u8:f32, 0.01:128>> -> tensor<4x1xi32>
+  %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [0, 255] rounding <double> : tensor<4x1xi32> -> tensor<4x1x!quant.uniform<u8:f32, 0.1:2>>
+  return %y : tensor<4x1x!quant.uniform<u8:f32, 0.1:2>>
+}
+
+// -----
+
+// Not packed: the accumulator has another use; 16-bit input storage.
+
+// VNNI-LABEL: func.func @not_packed
+// VNNI-NOT: lowbit.packed_fully_connected
+func.func @not_packed(%x: tensor<1x2x!quant.uniform<i8:f32, 0.05>>, %x16: tensor<1x2x!quant.uniform<i16:f32, 0.05>>) -> (tensor<1x1x!quant.uniform<i8:f32, 0.1>>, tensor<1x1xi32>, tensor<1x1x!quant.uniform<i8:f32, 0.1>>) {
+  %w = lowbit.constant dense<[[1, 2]]> : tensor<1x2xi8> -> tensor<1x2x!quant.uniform<i8:f32, 0.01>>
+  %acc = lowbit.fully_connected %x, %w : tensor<1x2x!quant.uniform<i8:f32, 0.05>>, tensor<1x2x!quant.uniform<i8:f32, 0.01>> -> tensor<1x1xi32>
+  %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [-128, 127] : tensor<1x1xi32> -> tensor<1x1x!quant.uniform<i8:f32, 0.1>>
+  %acc16 = lowbit.fully_connected %x16, %w : tensor<1x2x!quant.uniform<i16:f32, 0.05>>, tensor<1x2x!quant.uniform<i8:f32, 0.01>> -> tensor<1x1xi32>
+  %y16 = lowbit.requantize %acc16 multiplier [1518500250] shift [38] clamp [-128, 127] : tensor<1x1xi32> -> tensor<1x1x!quant.uniform<i8:f32, 0.1>>
+  return %y, %acc, %y16 : tensor<1x1x!quant.uniform<i8:f32, 0.1>>, tensor<1x1xi32>, tensor<1x1x!quant.uniform<i8:f32, 0.1>>
+}
