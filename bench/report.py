@@ -62,6 +62,12 @@ def machine(build):
         "kernel": platform.release(),
         "llvm": sh("llvm-config-22 --version"),
         "lowbit_commit": sh("git -C %s rev-parse --short HEAD" % os.path.dirname(os.path.abspath(__file__))),
+        "lowbit_compile_built": datetime.datetime.fromtimestamp(
+            os.path.getmtime(os.path.join(build, "bin", "lowbit-compile")),
+            datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            if os.path.exists(os.path.join(build, "bin", "lowbit-compile")) else "unknown",
+        "lowbit_modified_files": sh("git -C %s status --porcelain -- lib include tools | wc -l"
+                                    % os.path.dirname(os.path.abspath(__file__))),
         "gxx": sh("g++ --version | head -1"),
         "node": sh("node --version"),
         "onnxruntime_node": ort,
@@ -103,8 +109,8 @@ def models_table(models):
     rows = ["| model | runtime | precision | median latency / sample (µs) | best (µs) | note |",
             "|---|---|---|---:|---:|---|"]
     for r in models["rows"]:
-        med = fmt(r["median_us"], 2) if r.get("median_us") is not None else "—"
-        best = fmt(r["best_us"], 2) if r.get("best_us") is not None else "—"
+        g3 = lambda v: "—" if v is None else (f"{v:.0f}" if v >= 1000 else f"{v:.3g}")
+        med, best = g3(r.get("median_us")), g3(r.get("best_us"))
         rows.append(f"| {r['model']} | {r['runtime']} | {r['precision']} | {med} | {best} | {r.get('note', '')} |")
     return "\n".join(rows)
 
@@ -129,7 +135,8 @@ def reading(mm, models):
             sp = [g(s, "lowbit-native") / g(s, "lowbit-x86-64") for s in sh if g(s, "lowbit-x86-64")]
             out.append(
                 f"- The portable `--mcpu=x86-64` build (SSE2 only) runs at {min(base):.1f}–{max(base):.1f} GOP/s; "
-                f"`--mcpu=native` is {min(sp):.1f}–{max(sp):.1f}× faster.")
+                f"`--mcpu=native` is {min(sp):.1f}–{max(sp):.1f}× faster"
+                + (" (the x86-64 objects fall back to the portable loops: no VNNI or AVX2 there)." if max(sp) > 20 else "."))
         exact = all(i["check"]["bit_exact"] for s in mm["shapes"] for i in s["impls"]
                     if i["name"].startswith("lowbit"))
         out.append("- Every Lowbit output of this run is bit-exact against the scalar reference."
@@ -141,7 +148,7 @@ def reading(mm, models):
     idn = rows.get(("Identity [1,16]", "ONNX Runtime", "fp32"))
     if lb and oi and lb.get("median_us") and oi.get("median_us"):
         out.append(
-            f"- examples/mlp, float in/out: Lowbit {lb['median_us']:.2f} µs vs ONNX Runtime int8 "
+            f"- examples/mlp, float in/out: Lowbit {lb['median_us']:.3g} µs vs ONNX Runtime int8 "
             f"{oi['median_us']:.1f} µs per sample ({oi['median_us'] / lb['median_us']:.0f}×)"
             + (f"; an Identity model already costs {idn['median_us']:.1f} µs per `session.run` from node, "
                "so at this size the comparison measures call overhead, not kernels." if idn and idn.get("median_us") else "."))
@@ -245,6 +252,8 @@ def main():
     m = mach
     section = [BEGIN, "",
                f"Run of {m['date']} on Lowbit `{m['lowbit_commit']}` "
+               f"(lowbit-compile built {m['lowbit_compile_built']}; {m['lowbit_modified_files']} compiler "
+               "files of the shared work tree had uncommitted changes) "
                "(`make bench`; raw numbers with every sample in "
                "[bench/results/results.json](../bench/results/results.json)).", "",
                "### Machine", "",
