@@ -110,20 +110,11 @@ static SmallVector<int64_t> getStaticShape(Type type) {
 
 static FailureOr<StoredTensor> evaluateConstant(ConstantOp op) {
   if (isFloatTensor(op.getType())) {
-    StoredTensor result{getStaticShape(op.getType()), {}, {}};
-    if (auto values = op.getValue().tryGetValues<float>()) {
-      result.reals.assign(values->begin(), values->end());
-      return result;
-    }
-    auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue());
-    ArrayRef<char> data = resource ? resource.getData() : ArrayRef<char>();
-    size_t count = op.getType().getNumElements();
-    if (data.size() != count * sizeof(float))
+    std::optional<std::vector<float>> values = op.getFloatValues();
+    if (!values)
       return op.emitError("the reference interpreter cannot read the value ")
              << op.getValue();
-    result.reals.resize(count);
-    std::memcpy(result.reals.data(), data.data(), data.size());
-    return result;
+    return StoredTensor{getStaticShape(op.getType()), {}, std::move(*values)};
   }
   FailureOr<StorageType> storage = getTensorStorage(op, op.getType());
   if (failed(storage))

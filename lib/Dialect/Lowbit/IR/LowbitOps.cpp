@@ -6,6 +6,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::lowbit;
 
@@ -59,6 +61,24 @@ LogicalResult ConstantOp::verify() {
            << valueType.getElementType()
            << " does not match the storage type " << storage;
   return success();
+}
+
+std::optional<std::vector<float>> ConstantOp::getFloatValues() {
+  if (!getType().getElementType().isF32())
+    return std::nullopt;
+  if (auto values = getValue().tryGetValues<float>())
+    return std::vector<float>(values->begin(), values->end());
+  // dense_resource blobs hold the elements packed little-endian.
+  auto resource = dyn_cast<DenseResourceElementsAttr>(getValue());
+  if (!resource)
+    return std::nullopt;
+  ArrayRef<char> data = resource.getData();
+  size_t count = getType().getNumElements();
+  if (data.size() != count * sizeof(float))
+    return std::nullopt;
+  std::vector<float> values(count);
+  std::memcpy(values.data(), data.data(), data.size());
+  return values;
 }
 
 //===----------------------------------------------------------------------===//

@@ -21,12 +21,11 @@ using namespace mlir::lowbit;
 /// The float values of a lowbit.constant, if `value` is one.
 static std::optional<std::vector<double>> getConstantValues(Value value) {
   auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!constant || !constant.getType().getElementType().isF32())
+  std::optional<std::vector<float>> values =
+      constant ? constant.getFloatValues() : std::nullopt;
+  if (!values)
     return std::nullopt;
-  std::vector<double> values;
-  for (float v : constant.getValue().getValues<float>())
-    values.push_back(v);
-  return values;
+  return std::vector<double>(values->begin(), values->end());
 }
 
 static Value buildFloatConstant(PatternRewriter &rewriter, Location loc,

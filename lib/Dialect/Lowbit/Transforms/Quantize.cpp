@@ -50,12 +50,9 @@ StringRef getNodeName(Operation *op) {
 /// The float values of a float32 lowbit.constant.
 std::optional<std::vector<float>> getFloatConstant(Value value) {
   auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!constant || !constant.getType().getElementType().isF32())
+  if (!constant)
     return std::nullopt;
-  auto values = constant.getValue().tryGetValues<float>();
-  if (!values)
-    return std::nullopt;
-  return std::vector<float>(values->begin(), values->end());
+  return constant.getFloatValues();
 }
 
 class Quantizer {

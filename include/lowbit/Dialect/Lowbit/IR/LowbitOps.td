@@ -43,6 +43,11 @@ def Lowbit_ConstantOp : Lowbit_Op<"constant", [Pure]> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$value attr-dict `->` type($result)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The values of a float32 constant, whether dense or a dense_resource
+    /// blob; std::nullopt for other element types.
+    std::optional<std::vector<float>> getFloatValues();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

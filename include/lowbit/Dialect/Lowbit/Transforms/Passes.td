@@ -90,6 +90,39 @@ def LowbitFoldBatchNorm : Pass<"lowbit-fold-batch-norm"> {
   }];
 }
 
+def LowbitCalibrate : Pass<"lowbit-calibrate", "::mlir::ModuleOp"> {
+  let summary = "Record the real range of every float tensor of the model";
+  let description = [{
+    Runs the float model function (the module's only public function) in the
+    reference interpreter on every calibration sample and feeds every float
+    value to a streaming range observer (lib/Support/Calibration: minmax,
+    ema, percentile, entropy, mse; bounded memory whatever the number of
+    samples). The chosen ranges are recorded as `lowbit.range = array<f64:
+    min, max>` (CalibratedRange.h). `data` is a float32 .npy of samples
+    ([N, ...] of the argument's shape, or exactly one sample) or a folder of
+    such files, read in name order. With `load`, the ranges come from a
+    calibration file instead; with `save`, they are written to one. On a
+    terminal, a progress bar counts samples.
+    ```mlir
+    %y = lowbit.relu %x : tensor<1x8xf32>
+    // becomes
+    %y = lowbit.relu %x {lowbit.range = array<f64: 0.0, 5.25>} : tensor<1x8xf32>
+    ```
+  }];
+  let options = [
+    Option<"data", "data", "std::string", "\"\"",
+           "Calibration samples: a float32 .npy file or a folder of them">,
+    Option<"method", "method", "std::string", "\"minmax\"",
+           "minmax, ema, percentile, entropy or mse">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "The percentile of the percentile method">,
+    Option<"load", "load", "std::string", "\"\"",
+           "Read the ranges from this calibration file instead">,
+    Option<"save", "save", "std::string", "\"\"",
+           "Write the ranges to this calibration file">
+  ];
+}
+
 def LowbitAbsorbQDQ : Pass<"lowbit-absorb-qdq", "::mlir::func::FuncOp"> {
   let summary = "Turn the Q/DQ pairs of a pre-quantized model into "
                 "quantized-type annotations of its float graph";
