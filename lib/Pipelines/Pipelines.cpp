@@ -45,6 +45,11 @@ std::string mlir::lowbit::getPhaseNames() {
   return llvm::join(llvm::map_range(kPhases, getPhaseName), ", ");
 }
 
+std::string mlir::lowbit::getFloatGraphFoldPipeline() {
+  return "func.func(lowbit-absorb-qdq,lowbit-fold-batch-norm,"
+         "lowbit-fold-bias-add)";
+}
+
 std::string mlir::lowbit::getPhasePipeline(Phase phase,
                                            const PipelineOptions &options) {
   switch (phase) {
@@ -52,9 +57,7 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
     auto quoted = [](const std::string &value) {
       return "\"" + value + "\"";
     };
-    std::string pipeline =
-        "func.func(lowbit-absorb-qdq,lowbit-fold-batch-norm,"
-        "lowbit-fold-bias-add),";
+    std::string pipeline = getFloatGraphFoldPipeline() + ",";
     if (!options.calibrationData.empty() || !options.loadCalibration.empty())
       pipeline += "lowbit-calibrate{data=" + quoted(options.calibrationData) +
                   " method=" + options.calibrationMethod +

@@ -12,7 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Dialect/Lowbit/Transforms/ModelInterface.h"
+#include "lowbit/Dialect/Lowbit/Transforms/CalibrationData.h"
 #include "lowbit/Frontend/ONNX/ImportONNX.h"
+#include "lowbit/Reference/LayerReport.h"
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Target/CHeader.h"
 #include "lowbit/Target/Executable.h"
@@ -21,6 +23,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/StringExtras.h"
@@ -124,6 +127,13 @@ cl::opt<bool> perTensorWeights(
     "per-tensor-weights",
     cl::desc("One weight scale per tensor instead of per output channel"),
     cl::init(false), cl::cat(quantizeCategory));
+cl::opt<std::string> reportFile(
+    "report",
+    cl::desc("Write the layer-by-layer quantization error (SQNR, cosine, "
+             "max error of the int8 vs the float reference execution on the "
+             "calibration data) as JSON (.json) or CSV, and a summary to "
+             "stderr"),
+    cl::value_desc("file"), cl::cat(quantizeCategory));
 cl::list<std::string>
     keepFloat("keep-float", cl::desc("ONNX node names to keep in float"),
               cl::CommaSeparated, cl::value_desc("node,..."),
@@ -173,6 +183,41 @@ writeOutput(StringRef path,
     return failure();
   }
   file->keep();
+  return success();
+}
+
+/// The public function of `module` with a body.
+static func::FuncOp findModelFunction(ModuleOp module) {
+  for (auto function : module.getOps<func::FuncOp>())
+    if (!function.isPrivate() && !function.isExternal())
+      return function;
+  return {};
+}
+
+/// Compares the float model with its quantization layer by layer on the
+/// calibration data, writes --report and prints the summary.
+static LogicalResult writeReport(ModuleOp floatModule, ModuleOp quantized) {
+  func::FuncOp floatModel = findModelFunction(floatModule);
+  func::FuncOp quantizedModel = findModelFunction(quantized);
+  if (!floatModel || !quantizedModel || floatModel.getNumArguments() != 1) {
+    llvm::errs() << "error: --report needs a model of one input\n";
+    return failure();
+  }
+  auto inType = cast<RankedTensorType>(floatModel.getArgumentTypes()[0]);
+  FailureOr<std::vector<std::vector<float>>> samples = readCalibrationSamples(
+      calibrationData, inType.getShape(), floatModule.getContext());
+  if (failed(samples))
+    return failure();
+  FailureOr<std::vector<LayerError>> layers =
+      compareLayers(floatModel, quantizedModel, *samples);
+  if (failed(layers))
+    return failure();
+  if (failed(writeOutput(reportFile, [&](llvm::raw_pwrite_stream &os) {
+        writeLayerReport(*layers, reportFile, os);
+        return success();
+      })))
+    return failure();
+  printLayerSummary(*layers, llvm::errs());
   return success();
 }
 
@@ -226,6 +271,19 @@ static LogicalResult compile(MLIRContext &context) {
 
   // Quantization first: the C interface is that of the quantized model,
   // read before the later phases rewrite the signature.
+  OwningOpRef<ModuleOp> floatModule;
+  if (!reportFile.empty()) {
+    if (calibrationData.empty()) {
+      llvm::errs() << "error: --report needs --calibration-data\n";
+      return failure();
+    }
+    PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm)) ||
+        failed(parsePassPipeline(getFloatGraphFoldPipeline(), pm)) ||
+        failed(pm.run(*module)))
+      return failure();
+    floatModule = module->clone();
+  }
   {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)) ||
@@ -233,6 +291,8 @@ static LogicalResult compile(MLIRContext &context) {
         failed(pm.run(*module)))
       return failure();
   }
+  if (floatModule && failed(writeReport(*floatModule, *module)))
+    return failure();
   if (lastPhase == Phase::Quantize)
     return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {
       module->print(os);

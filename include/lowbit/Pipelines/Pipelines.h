@@ -69,6 +69,11 @@ struct PipelineOptions {
   std::vector<std::string> keepFloat;
 };
 
+/// The first passes of the quantize phase, which only simplify the float
+/// graph (absorb Q/DQ, fold batch norm and bias adds): the float model that
+/// quantization and the layer report compare against.
+std::string getFloatGraphFoldPipeline();
+
 /// The textual pass pipeline of `phase` (for the module).
 std::string getPhasePipeline(Phase phase, const PipelineOptions &options);
 

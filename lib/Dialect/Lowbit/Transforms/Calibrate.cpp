@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Dialect/Lowbit/Transforms/CalibratedRange.h"
+#include "lowbit/Dialect/Lowbit/Transforms/CalibrationData.h"
 #include "lowbit/Dialect/Lowbit/Transforms/ModelInterface.h"
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
 #include "lowbit/Reference/Interpreter.h"
@@ -33,26 +34,6 @@ using namespace mlir;
 using namespace mlir::lowbit;
 
 namespace {
-
-/// The .npy files of `path`: the file itself, or the .npy files of a folder
-/// in name order.
-FailureOr<std::vector<std::string>> listDataFiles(StringRef path,
-                                                  Location loc) {
-  if (!llvm::sys::fs::is_directory(path))
-    return std::vector<std::string>{path.str()};
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec;
-       it.increment(ec))
-    if (llvm::sys::path::extension(it->path()) == ".npy")
-      files.push_back(it->path());
-  if (ec)
-    return emitError(loc) << path << ": " << ec.message();
-  if (files.empty())
-    return emitError(loc) << path << ": the folder has no .npy file";
-  llvm::sort(files);
-  return files;
-}
 
 /// A progress bar on stderr when it is a terminal; silent otherwise.
 class ProgressBar {
@@ -158,75 +139,35 @@ struct CalibratePass
             ::lowbit::checkObserverOptions(observerOptions))
       return emitError(dataLoc) << *bad;
 
-    FailureOr<std::vector<std::string>> files = listDataFiles(data, dataLoc);
-    if (failed(files))
-      return failure();
     SmallVector<int64_t> sampleShape(argType.getShape());
-    int64_t sampleSize = argType.getNumElements();
-
-    // Read every file's header first: the shapes, and the sample count for
-    // the progress bar.
-    std::vector<::lowbit::NpyArray> arrays;
-    int64_t totalSamples = 0;
-    for (const std::string &file : *files) {
-      std::string error;
-      std::optional<::lowbit::NpyArray> array =
-          ::lowbit::readNpyFile(file, error, ::lowbit::NpyDType::Float32);
-      Location fileLoc = FileLineColLoc::get(&getContext(), file, 0, 0);
-      if (!array)
-        return emitError(fileLoc) << error;
-      const std::vector<int64_t> &shape = array->getShape();
-      bool single = llvm::equal(shape, sampleShape);
-      bool batch = shape.size() == sampleShape.size() && !shape.empty() &&
-                   sampleShape[0] == 1 &&
-                   llvm::equal(ArrayRef<int64_t>(shape).drop_front(),
-                               ArrayRef<int64_t>(sampleShape).drop_front());
-      if (!single && !batch)
-        return emitError(fileLoc)
-               << "calibration data of shape "
-               << ::lowbit::formatNpyShape(shape)
-               << " does not fit the model input "
-               << ::lowbit::formatNpyShape(
-                      std::vector<int64_t>(sampleShape.begin(),
-                                           sampleShape.end()))
-               << " (one sample, or [N, ...] when the first dimension is 1)";
-      int64_t samples = array->getNumElements() / sampleSize;
-      if (samples == 0)
-        return emitError(fileLoc) << "the calibration data has no sample";
-      totalSamples += samples;
-      arrays.push_back(std::move(*array));
-    }
+    FailureOr<std::vector<std::vector<float>>> samples =
+        readCalibrationSamples(data, sampleShape, &getContext());
+    if (failed(samples))
+      return failure();
 
     llvm::DenseMap<Value, ::lowbit::RangeObserver> observers;
-    ProgressBar progress(totalSamples);
+    ProgressBar progress(samples->size());
     int64_t done = 0;
-    for (auto [file, array] : llvm::zip(*files, arrays)) {
-      std::vector<float> values = array.getFloats();
-      int64_t samples = array.getNumElements() / sampleSize;
-      for (int64_t s = 0; s < samples; ++s) {
-        ArrayRef<float> sample(values.data() + s * sampleSize, sampleSize);
-        std::string failedValue;
-        StoredTensor input{sampleShape, {}, {}};
-        input.reals.assign(sample.begin(), sample.end());
-        auto observe = [&](Value value, const StoredTensor &tensor) {
-          // Every float value but the constants (weights are quantized from
-          // their own values).
-          if (tensor.reals.empty() || value.getDefiningOp<ConstantOp>())
-            return;
-          auto [it, inserted] = observers.try_emplace(
-              value, ::lowbit::RangeObserver(observerOptions));
-          if (std::optional<std::string> bad = it->second.observe(
-                  tensor.reals.data(), tensor.reals.size());
-              bad && failedValue.empty())
-            failedValue = *bad;
-        };
-        if (failed(interpret(model, input, std::nullopt, observe)))
-          return failure();
-        if (!failedValue.empty())
-          return emitError(FileLineColLoc::get(&getContext(), file, 0, 0))
-                 << "sample " << s << ": " << failedValue;
-        progress.update(++done);
-      }
+    for (auto [index, sample] : llvm::enumerate(*samples)) {
+      std::string failedValue;
+      StoredTensor input{sampleShape, {}, sample};
+      auto observe = [&](Value value, const StoredTensor &tensor) {
+        // Every float value but the constants (weights are quantized from
+        // their own values).
+        if (tensor.reals.empty() || value.getDefiningOp<ConstantOp>())
+          return;
+        auto [it, inserted] = observers.try_emplace(
+            value, ::lowbit::RangeObserver(observerOptions));
+        if (std::optional<std::string> bad = it->second.observe(
+                tensor.reals.data(), tensor.reals.size());
+            bad && failedValue.empty())
+          failedValue = *bad;
+      };
+      if (failed(interpret(model, input, std::nullopt, observe)))
+        return failure();
+      if (!failedValue.empty())
+        return emitError(dataLoc) << "sample " << index << ": " << failedValue;
+      progress.update(++done);
     }
     for (auto &[value, observer] : observers) {
       ::lowbit::Range range = observer.finalize();
