@@ -677,6 +677,12 @@ LogicalResult convertIdentity(ONNXImporter &importer, const Node &node) {
                << "training_mode = true is not supported";
     }
   }
+  // The Identity of a constant is a constant (exporters share scales and
+  // zero points that way), so that it can feed constant-only inputs.
+  if (const onnx::TensorProto *constant = importer.getConstantInput(node, 0)) {
+    importer.registerConstant(node.output(0), *constant);
+    return success();
+  }
   Value input = importer.getInput(node, 0);
   if (!input)
     return failure();
