@@ -101,7 +101,8 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
            // Small intermediates live on the stack: no malloc in the entry.
            "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=16384}),"
            "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-           "canonicalize,cse";
+           // No memrefCopy runtime call: copies become loops.
+           "func.func(lowbit-copies-to-linalg),canonicalize,cse";
   case Phase::LLVM:
     return "convert-lowbit-dot-to-llvm,"
            "func.func(convert-linalg-to-loops),lower-affine,"

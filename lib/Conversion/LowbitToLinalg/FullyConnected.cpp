@@ -5,16 +5,6 @@
 using namespace mlir;
 using namespace mlir::lowbit;
 
-/// Widens a stored value to i32 according to the signedness of `type`.
-static Value extendStored(OpBuilder &b, Location loc, Value stored,
-                          quant::QuantizedType type) {
-  if (stored.getType().isInteger(32))
-    return stored;
-  if (type.isSigned())
-    return arith::ExtSIOp::create(b, loc, b.getI32Type(), stored);
-  return arith::ExtUIOp::create(b, loc, b.getI32Type(), stored);
-}
-
 namespace {
 /// acc[m, n] = bias[n] + sum_k (x[m, k] - Zx) * (w[n, k] - Zw[n]) as a
 /// linalg.generic contraction over (m, n, k).
@@ -89,17 +79,14 @@ public:
         {utils::IteratorType::parallel, utils::IteratorType::parallel,
          utils::IteratorType::reduction},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = arith::SubIOp::create(
-              b, l, extendStored(b, l, args[0], inputQuant),
-              constantI32(b, l, inputQuant.getZeroPoint()));
           Value weightZeroPoint = perChannelZeroPoint
                                       ? args[2]
                                       : constantI32(b, l, weightZeroPoints[0]);
-          Value w = arith::SubIOp::create(
-              b, l, extendStored(b, l, args[1], weightQuant), weightZeroPoint);
-          Value product = arith::MulIOp::create(b, l, x, w);
           linalg::YieldOp::create(
-              b, l, arith::AddIOp::create(b, l, args.back(), product).getResult());
+              b, l,
+              accumulateCenteredProduct(b, l, args.back(), args[0],
+                                        inputQuant, args[1], weightQuant,
+                                        weightZeroPoint));
         });
     rewriter.replaceOp(op, contraction.getResult(0));
     return success();

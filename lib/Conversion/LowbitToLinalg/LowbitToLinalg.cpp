@@ -97,6 +97,7 @@ void mlir::lowbit::populateLowbitToLinalgConversionPatterns(
   patterns.add<ConstantLowering, StorageCastLowering>(converter,
                                                       patterns.getContext());
   populateFullyConnectedLoweringPatterns(converter, patterns);
+  populateGraphOpLoweringPatterns(converter, patterns);
   populateRequantizeLoweringPatterns(converter, patterns, allowI32Requantize,
                                      testPlantRoundingError);
 }

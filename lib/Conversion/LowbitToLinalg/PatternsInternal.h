@@ -7,6 +7,7 @@
 #include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -14,13 +15,41 @@ namespace mlir::lowbit {
 
 void populateFullyConnectedLoweringPatterns(const TypeConverter &converter,
                                             RewritePatternSet &patterns);
+/// conv2d, pools, lookup, reshape and transpose on quantized tensors
+/// (GraphOps.cpp).
+void populateGraphOpLoweringPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns);
 void populateRequantizeLoweringPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns,
                                         bool allowI32Requantize,
                                         bool testPlantRoundingError);
 
+/// Widens a stored value to i32 according to the signedness of `type`.
+inline Value extendStored(OpBuilder &b, Location loc, Value stored,
+                          quant::QuantizedType type) {
+  if (stored.getType().isInteger(32))
+    return stored;
+  if (type.isSigned())
+    return arith::ExtSIOp::create(b, loc, b.getI32Type(), stored);
+  return arith::ExtUIOp::create(b, loc, b.getI32Type(), stored);
+}
+
 inline Value constantI32(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(value));
+}
+
+/// acc + (x - Zx) * (w - zw) in i32, for the stored x and w of a product
+/// with zero points (fully_connected, conv2d).
+inline Value accumulateCenteredProduct(OpBuilder &b, Location loc, Value acc,
+                                       Value x,
+                                       quant::UniformQuantizedType xType,
+                                       Value w, quant::QuantizedType wType,
+                                       Value zw) {
+  Value xc = arith::SubIOp::create(b, loc, extendStored(b, loc, x, xType),
+                                   constantI32(b, loc, xType.getZeroPoint()));
+  Value wc = arith::SubIOp::create(b, loc, extendStored(b, loc, w, wType), zw);
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::MulIOp::create(b, loc, xc, wc));
 }
 
 /// A constant tensor<N x i32> holding `values`.

@@ -25,12 +25,12 @@ func.func @with_bias(%x: tensor<3x4x!quant.uniform<u8:f32, 0.1:128>>, %w: tensor
   // CHECK-NOT: linalg.fill
   // CHECK: %[[RES:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[ACC]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[IN]], %[[WT]] : tensor<3x4xi8>, tensor<2x4xi8>) outs(%[[INIT]] : tensor<3x2xi32>)
   // CHECK-NEXT: ^bb0(%[[A:.*]]: i8, %[[V:.*]]: i8, %[[S:.*]]: i32):
-  // u8 input: zero extension, minus the zero point 128.
+  // u8 input: zero extension, minus the zero point 128; i8 weight: sign
+  // extension, minus the zero point 1.
+  // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : i32
   // CHECK-DAG: %[[C128:.*]] = arith.constant 128 : i32
   // CHECK-DAG: %[[AE:.*]] = arith.extui %[[A]] : i8 to i32
   // CHECK: %[[AC:.*]] = arith.subi %[[AE]], %[[C128]] : i32
-  // i8 weight: sign extension, minus the zero point 1.
-  // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : i32
   // CHECK-DAG: %[[VE:.*]] = arith.extsi %[[V]] : i8 to i32
   // CHECK: %[[VC:.*]] = arith.subi %[[VE]], %[[C1]] : i32
   // CHECK: %[[P:.*]] = arith.muli %[[AC]], %[[VC]] : i32
@@ -87,10 +87,10 @@ func.func @equal_zero_points_dynamic_batch(%x: tensor<?x4x!quant.uniform<i16:f32
   // CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : i32) outs(%[[E]] : tensor<?x2xi32>)
   // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[IN]], %[[WT]] : tensor<?x4xi16>, tensor<2x4xi8>) outs(%[[FILL]] : tensor<?x2xi32>)
   // CHECK-NEXT: ^bb0(%[[A:.*]]: i16, %[[V:.*]]: i8, %{{.*}}: i32):
+  // CHECK-DAG: %[[ZW:.*]] = arith.constant 128 : i32
   // CHECK-DAG: %[[ZX:.*]] = arith.constant -7 : i32
   // CHECK-DAG: %[[AE:.*]] = arith.extsi %[[A]] : i16 to i32
   // CHECK: arith.subi %[[AE]], %[[ZX]] : i32
-  // CHECK-DAG: %[[ZW:.*]] = arith.constant 128 : i32
   // CHECK-DAG: %[[VE:.*]] = arith.extui %[[V]] : i8 to i32
   // CHECK: arith.subi %[[VE]], %[[ZW]] : i32
   %0 = lowbit.fully_connected %x, %w : tensor<?x4x!quant.uniform<i16:f32, 0.1:-7>>, tensor<2x4x!quant.uniform<u8:f32:0, {0.5:128, 0.25:128}>> -> tensor<?x2xi32>

@@ -123,6 +123,20 @@ def LowbitCalibrate : Pass<"lowbit-calibrate", "::mlir::ModuleOp"> {
   ];
 }
 
+def LowbitCopiesToLinalg : Pass<"lowbit-copies-to-linalg"> {
+  let summary = "Turn memref.copy into linalg.copy, so that copies become "
+                "loops";
+  let description = [{
+    Bufferization copies tensors (e.g. a tensor.pad into its padded buffer)
+    with `memref.copy`, which the LLVM lowering turns into a call of
+    `memrefCopy` from MLIR's C runner utilities when a side is not
+    contiguous. Compiled models link no runtime library, so every copy
+    becomes a `linalg.copy` instead, lowered to plain loops with the rest of
+    linalg.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def LowbitAbsorbQDQ : Pass<"lowbit-absorb-qdq", "::mlir::func::FuncOp"> {
   let summary = "Turn the Q/DQ pairs of a pre-quantized model into "
                 "quantized-type annotations of its float graph";
