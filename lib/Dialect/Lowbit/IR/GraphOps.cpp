@@ -266,12 +266,27 @@ static LogicalResult verifyPoolTypes(Operation *op, ShapedType input,
   return success();
 }
 
+/// A 2-D pool keeps the N and C of its input.
+static LogicalResult verifyPoolBatchAndChannels(Operation *op,
+                                                ShapedType input,
+                                                ShapedType result) {
+  if (input.getRank() == 4 && result.getRank() == 4 &&
+      (result.getDimSize(0) != input.getDimSize(0) ||
+       result.getDimSize(1) != input.getDimSize(1)))
+    return op->emitOpError("result must be [N, C, OH, OW] = [")
+           << input.getDimSize(0) << ", " << input.getDimSize(1) << ", ...]";
+  return success();
+}
+
 LogicalResult MaxPoolOp::verify() {
   if (failed(verifyPoolTypes(*this, getInput().getType(),
                              getResult().getType())))
     return failure();
   if (getKernel().size() != 2)
     return emitOpError("expects a 2-D kernel");
+  if (failed(verifyPoolBatchAndChannels(*this, getInput().getType(),
+                                        getResult().getType())))
+    return failure();
   return verifyWindow(*this, getInput().getType(), getResult().getType(),
                       getKernel(), getStrides(), getPads(), getDilations(),
                       getCeilMode());
@@ -283,6 +298,9 @@ LogicalResult AveragePoolOp::verify() {
     return failure();
   if (getKernel().size() != 2)
     return emitOpError("expects a 2-D kernel");
+  if (failed(verifyPoolBatchAndChannels(*this, getInput().getType(),
+                                        getResult().getType())))
+    return failure();
   SmallVector<int64_t> dilations{1, 1};
   return verifyWindow(*this, getInput().getType(), getResult().getType(),
                       getKernel(), getStrides(), getPads(), dilations,
