@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowbit/Reference/Interpreter.h"
+#include "Tensors.h"
 
 #include "lowbit/Support/FixedPoint.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -22,21 +22,9 @@
 
 using namespace mlir;
 using namespace mlir::lowbit;
+using namespace mlir::lowbit::reference;
 
 namespace {
-
-using Shape = SmallVector<int64_t>;
-
-int64_t numElements(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
-Shape shapeOf(Value value) {
-  return Shape(cast<RankedTensorType>(value.getType()).getShape());
-}
 
 /// Row-major strides of `shape`, with 0 for the dimensions of size 1 that
 /// broadcast to `target` (right-aligned, numpy style).
@@ -75,101 +63,9 @@ void forEachBroadcast(ArrayRef<int64_t> out, ArrayRef<int64_t> lhs,
   }
 }
 
-StoredTensor floatTensor(Shape shape) {
-  StoredTensor t;
-  t.reals.assign(numElements(shape), 0.0f);
-  t.shape = std::move(shape);
-  return t;
-}
-
-StoredTensor intTensor(Shape shape) {
-  StoredTensor t;
-  t.values.assign(numElements(shape), 0);
-  t.shape = std::move(shape);
-  return t;
-}
-
-/// Per-channel zero points of a quantized element type (one for per-tensor).
-SmallVector<int64_t> zeroPointsOf(Type element) {
-  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element))
-    return SmallVector<int64_t>(perAxis.getZeroPoints());
-  return {cast<quant::UniformQuantizedType>(element).getZeroPoint()};
-}
-
-Type elementOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getElementType();
-}
-
-LogicalResult checkAccumulator(Operation *op, int64_t acc, int64_t index) {
-  if (acc < INT32_MIN || acc > INT32_MAX)
-    return op->emitError("accumulator ")
-           << acc << " at element " << index << " overflows int32";
-  return success();
-}
-
 //===----------------------------------------------------------------------===//
 // Linear algebra
 //===----------------------------------------------------------------------===//
-
-FailureOr<StoredTensor> evaluateConv(Conv2DOp op, const StoredTensor &x,
-                                     const StoredTensor &w,
-                                     const StoredTensor *bias) {
-  Shape out = shapeOf(op.getResult());
-  int64_t n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
-  int64_t f = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
-  int64_t oh = out[2], ow = out[3], group = op.getGroup();
-  int64_t fg = f / group;
-  ArrayRef<int64_t> s = op.getStrides(), d = op.getDilations(),
-                    p = op.getPads();
-  bool isFloat = elementOf(op.getInput()).isF32();
-  StoredTensor result = isFloat ? floatTensor(out) : intTensor(out);
-  int64_t zx = 0;
-  SmallVector<int64_t> zw;
-  if (!isFloat) {
-    zx = cast<quant::UniformQuantizedType>(elementOf(op.getInput()))
-             .getZeroPoint();
-    zw = zeroPointsOf(elementOf(op.getWeight()));
-  }
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t of = 0; of < f; ++of) {
-      int64_t g = of / fg;
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t xo = 0; xo < ow; ++xo) {
-          float sumF = 0.0f;
-          int64_t sumI = 0;
-          for (int64_t ci = 0; ci < cg; ++ci) {
-            int64_t ch = g * cg + ci;
-            for (int64_t i = 0; i < kh; ++i) {
-              int64_t iy = y * s[0] + i * d[0] - p[0];
-              if (iy < 0 || iy >= h)
-                continue;
-              for (int64_t j = 0; j < kw; ++j) {
-                int64_t ix = xo * s[1] + j * d[1] - p[1];
-                if (ix < 0 || ix >= wd)
-                  continue;
-                int64_t xi = ((b * c + ch) * h + iy) * wd + ix;
-                int64_t wi = ((of * cg + ci) * kh + i) * kw + j;
-                if (isFloat)
-                  sumF += x.reals[xi] * w.reals[wi];
-                else
-                  sumI += (x.values[xi] - zx) *
-                          (w.values[wi] - zw[zw.size() == 1 ? 0 : of]);
-              }
-            }
-          }
-          int64_t index = ((b * f + of) * oh + y) * ow + xo;
-          if (isFloat) {
-            result.reals[index] = bias ? sumF + bias->reals[of] : sumF;
-          } else {
-            sumI += bias ? bias->values[of] : 0;
-            if (failed(checkAccumulator(op, sumI, index)))
-              return failure();
-            result.values[index] = sumI;
-          }
-        }
-    }
-  return result;
-}
 
 FailureOr<StoredTensor> evaluateMatMul(MatMulOp op, const StoredTensor &a,
                                        const StoredTensor &b) {
@@ -481,7 +377,7 @@ mlir::lowbit::evaluateGraphOp(Operation *op,
   };
   return llvm::TypeSwitch<Operation *, Result>(op)
       .Case<Conv2DOp>([&](Conv2DOp conv) -> Result {
-        return evaluateConv(conv, *in[0], *in[1], optional(2));
+        return evaluateConv2D(conv, *in[0], *in[1], optional(2));
       })
       .Case<MatMulOp>([&](MatMulOp matmul) -> Result {
         return evaluateMatMul(matmul, *in[0], *in[1]);

@@ -231,15 +231,10 @@ static FailureOr<StoredTensor> evaluateStorageCast(quant::StorageCastOp op,
 // Driver
 //===----------------------------------------------------------------------===//
 
-FailureOr<StoredTensor>
-mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
-                        std::optional<RoundingMode> rounding,
-                        ValueObserver observe) {
-  if (model.isExternal() || !model.getBody().hasOneBlock() ||
-      model.getNumArguments() != 1 || model.getNumResults() != 1)
-    return model.emitError("the reference interpreter runs single-block "
-                           "functions of one argument and one result");
-  Value argument = model.getArgument(0);
+/// Checks that `input` has the static shape of `argument` and values in its
+/// storage range.
+static LogicalResult checkArgument(func::FuncOp model, Value argument,
+                                   const StoredTensor &input) {
   bool floatInput = isFloatTensor(argument.getType());
   if (!floatInput && failed(getTensorStorage(model, argument.getType())))
     return failure();
@@ -250,13 +245,28 @@ mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
           cast<RankedTensorType>(argument.getType()).getNumElements())
     return model.emitError("the input does not have the shape of ")
            << argument.getType();
-  if (failed(checkRange(model, "the input", argument.getType(), input)))
-    return failure();
+  return checkRange(model, "the input", argument.getType(), input);
+}
 
+FailureOr<std::vector<StoredTensor>>
+mlir::lowbit::interpret(func::FuncOp model, ArrayRef<StoredTensor> inputs,
+                        std::optional<RoundingMode> rounding,
+                        ValueObserver observe) {
+  if (model.isExternal() || !model.getBody().hasOneBlock())
+    return model.emitError("the reference interpreter runs single-block "
+                           "functions");
+  if (inputs.size() != model.getNumArguments())
+    return model.emitError("the model takes ")
+           << model.getNumArguments() << " arguments, got " << inputs.size()
+           << " inputs";
   llvm::DenseMap<Value, StoredTensor> values;
-  values[argument] = input;
-  if (observe)
-    observe(argument, input);
+  for (auto [argument, input] : llvm::zip(model.getArguments(), inputs)) {
+    if (failed(checkArgument(model, argument, input)))
+      return failure();
+    values[argument] = input;
+    if (observe)
+      observe(argument, input);
+  }
 
   for (Operation &op : model.getBody().front()) {
     for (auto [index, operand] : llvm::enumerate(op.getOperands()))
@@ -267,8 +277,12 @@ mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
       return values.at(value);
     };
 
-    if (auto ret = dyn_cast<func::ReturnOp>(op))
-      return get(ret.getOperand(0));
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      std::vector<StoredTensor> results;
+      for (Value operand : ret.getOperands())
+        results.push_back(get(operand));
+      return results;
+    }
 
     FailureOr<StoredTensor> result = failure();
     SmallVector<const StoredTensor *> operands;
@@ -302,4 +316,19 @@ mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
     values[op.getResult(0)] = std::move(*result);
   }
   return model.emitError("the model function has no return");
+}
+
+FailureOr<StoredTensor>
+mlir::lowbit::interpret(func::FuncOp model, const StoredTensor &input,
+                        std::optional<RoundingMode> rounding,
+                        ValueObserver observe) {
+  if (model.isExternal() || !model.getBody().hasOneBlock() ||
+      model.getNumArguments() != 1 || model.getNumResults() != 1)
+    return model.emitError("the reference interpreter runs single-block "
+                           "functions of one argument and one result");
+  FailureOr<std::vector<StoredTensor>> results =
+      interpret(model, ArrayRef<StoredTensor>(input), rounding, observe);
+  if (failed(results))
+    return failure();
+  return std::move(results->front());
 }

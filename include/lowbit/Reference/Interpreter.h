@@ -7,16 +7,20 @@
 // Executes a model in the lowbit dialect op by op, in the exact integer
 // semantics of docs/IntegerSemantics.md (through lowbit/Support/FixedPoint.h),
 // with no code generation. It is the oracle that compiled code is compared
-// with, bit for bit (`lowbit-run`, integration_test/differential*.test).
+// with, bit for bit (`lowbit-run`, integration_test/differential*.test), and
+// the float engine of calibration and of the layer report.
 //
-// Supported: lowbit.constant (dense and dense_resource values),
-// lowbit.fully_connected, lowbit.requantize, quant.scast and func.return in
-// a single-block function of one tensor argument; and the graph-level ops
-// (lib/Reference/GraphOps.cpp): float32 ones in float32 arithmetic in a
-// fixed order, their quantized forms exactly, quant.qcast/quant.dcast with
-// the float boundary of docs/IntegerSemantics.md. Integer values are held as
-// int64 stored integers, interpreted with the signedness of their type;
-// float values as float.
+// Supported, in a single-block function of any number of tensor arguments
+// and results: lowbit.constant (dense and dense_resource values, integer or
+// float32), lowbit.fully_connected, lowbit.requantize, quant.scast and
+// func.return; the graph-level ops (lib/Reference/GraphOps.cpp,
+// Conv2D.cpp): float32 ones in float32 arithmetic in a fixed order
+// (docs/Architecture.md, "The reference interpreter"), conv2d and matmul on
+// quantized operands exactly (int32 accumulators, per-axis weight zero
+// points), quant.qcast/quant.dcast with the float boundary of
+// docs/IntegerSemantics.md section 6. Integer values are held as int64
+// stored integers, interpreted with the signedness of their type; float
+// values as float32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,16 +59,24 @@ struct StorageType {
 std::optional<StorageType> getStorageType(Type elementType);
 
 /// Called with every value the interpreter computes, in program order: first
-/// the function's argument, then each op's result.
+/// the function's arguments, then each op's result.
 using ValueObserver =
     function_ref<void(Value value, const StoredTensor &tensor)>;
 
-/// Runs `model` on `input` (stored values of its argument's type).
-/// `rounding`, if set, overrides the rounding mode of every requantize.
-/// Checks that every operand holds values in the storage range of its type
-/// and that accumulators do not overflow int32. On an unsupported op or
-/// type, or an out-of-range value, emits an error at the offending op and
-/// fails.
+/// Runs `model` on `inputs`, one per argument (stored values of a quantized
+/// or integer argument, float32 values of a float32 one), and returns one
+/// tensor per result. `rounding`, if set, overrides the rounding mode of
+/// every requantize. Checks that every operand holds values in the storage
+/// range of its type and that accumulators do not overflow int32. On an
+/// unsupported op or type, or an out-of-range value, emits an error at the
+/// offending op and fails.
+FailureOr<std::vector<StoredTensor>>
+interpret(func::FuncOp model, ArrayRef<StoredTensor> inputs,
+          std::optional<RoundingMode> rounding,
+          ValueObserver observe = nullptr);
+
+/// Runs `model`, a function of one argument and one result, on `input`
+/// (stored values of its argument's type); otherwise as above.
 FailureOr<StoredTensor> interpret(func::FuncOp model, const StoredTensor &input,
                                   std::optional<RoundingMode> rounding,
                                   ValueObserver observe = nullptr);
