@@ -7,11 +7,26 @@
 Prints the accuracy of OUTPUT (logits or scores, [N, classes]); with
 --reference also the reference's accuracy and how often the two agree.
 Exits non-zero when the accuracy is below --min-accuracy, or more than
---expect-within points below the reference's."""
+--expect-within points below the reference's.
+
+  evaluate.py --images-to-input IMAGES.npy INPUT.npy
+
+writes the model input of uint8 images [N, H, W] (e.g.
+fashion-mnist/test_images.npy): float32 [N, 1, H, W], pixels / 255."""
 import argparse
 import sys
 
 import numpy as np
+
+if len(sys.argv) > 1 and sys.argv[1] == "--images-to-input":
+    if len(sys.argv) != 4:
+        sys.exit("usage: evaluate.py --images-to-input IMAGES.npy INPUT.npy")
+    images = np.load(sys.argv[2])
+    if images.dtype != np.uint8 or images.ndim != 3:
+        sys.exit("error: expected uint8 [N, H, W] images, got %s %s"
+                 % (images.dtype, list(images.shape)))
+    np.save(sys.argv[3], (images.astype(np.float32) / 255)[:, None])
+    sys.exit(0)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("output")
