@@ -70,7 +70,7 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
                 (options.perTensorWeights ? "true" : "false");
     if (!options.keepFloat.empty())
       pipeline += " keep-float=" + llvm::join(options.keepFloat, ",");
-    pipeline += "},lowbit-fold-activation)";
+    pipeline += "},lowbit-fold-activation,lowbit-fold-requantize-chain)";
     return pipeline;
   }
   case Phase::Export: {

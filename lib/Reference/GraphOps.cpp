@@ -157,6 +157,21 @@ StoredTensor evaluateBinary(Operation *op, const StoredTensor &lhs,
   return result;
 }
 
+/// clamp(qa + qb - Z) on operands of the result's type.
+StoredTensor evaluateQuantizedAdd(AddOp op, const StoredTensor &lhs,
+                                  const StoredTensor &rhs,
+                                  quant::UniformQuantizedType type) {
+  Shape out = shapeOf(op.getResult());
+  StoredTensor result = intTensor(out);
+  forEachBroadcast(out, lhs.shape, rhs.shape,
+                   [&](int64_t o, int64_t li, int64_t ri) {
+                     result.values[o] = std::clamp<int64_t>(
+                         lhs.values[li] + rhs.values[ri] - type.getZeroPoint(),
+                         type.getStorageTypeMin(), type.getStorageTypeMax());
+                   });
+  return result;
+}
+
 template <typename Fn>
 StoredTensor evaluateUnary(const StoredTensor &x, Fn fn) {
   StoredTensor result = floatTensor(x.shape);
@@ -385,7 +400,10 @@ mlir::lowbit::evaluateGraphOp(Operation *op,
       .Case<GemmOp>([&](GemmOp gemm) -> Result {
         return evaluateGemm(gemm, *in[0], *in[1], optional(2));
       })
-      .Case<AddOp>([&](auto add) -> Result {
+      .Case<AddOp>([&](AddOp add) -> Result {
+        if (auto quant = dyn_cast<quant::UniformQuantizedType>(
+                elementOf(add.getResult())))
+          return evaluateQuantizedAdd(add, *in[0], *in[1], quant);
         return evaluateBinary(add, *in[0], *in[1],
                               [](float a, float b) { return a + b; });
       })

@@ -204,11 +204,16 @@ static StoredTensor evaluateRequantize(RequantizeOp op, const StoredTensor &x,
   int64_t inner = 1;
   for (size_t d = channelDim + 1; d < x.shape.size(); ++d)
     inner *= x.shape[d];
+  // A quantized input stands for q - Z_in.
+  int64_t inputZeroPoint = 0;
+  if (auto inQuant = dyn_cast<quant::UniformQuantizedType>(
+          cast<RankedTensorType>(op.getInput().getType()).getElementType()))
+    inputZeroPoint = inQuant.getZeroPoint();
   StoredTensor result{x.shape, std::vector<int64_t>(x.values.size()), {}};
   for (size_t i = 0; i < x.values.size(); ++i) {
     size_t c = multipliers.size() > 1 ? (i / inner) % channels : 0;
     result.values[i] = ::lowbit::requantize(
-        static_cast<int32_t>(x.values[i]),
+        static_cast<int32_t>(x.values[i] - inputZeroPoint),
         ::lowbit::FixedPointMultiplier{multipliers[c], shifts[c]}, zeroPoint,
         op.getClampMin(), op.getClampMax(), mode);
   }

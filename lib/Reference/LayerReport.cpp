@@ -9,6 +9,7 @@
 #include "lowbit/Reference/Interpreter.h"
 #include "lowbit/Support/FixedPoint.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -105,20 +106,30 @@ mlir::lowbit::compareLayers(func::FuncOp floatModel,
                          static_cast<int32_t>(qElement.getStorageTypeMin()),
                          static_cast<int32_t>(qElement.getStorageTypeMax()))
                    : 0);
-    auto compare = [&](Value value, const StoredTensor &tensor) {
+    // Several quantized ops may carry one node's name (an Add's input
+    // rescales, a conv's requantize): the last one computes the node's value.
+    llvm::MapVector<StringRef, std::pair<Operation *, std::vector<float>>>
+        latest;
+    auto record = [&](Value value, const StoredTensor &tensor) {
       StringRef name = getName(value);
-      auto it = reference.find(name);
-      if (name.empty() || it == reference.end())
+      if (name.empty() || !reference.count(name))
         return;
       std::vector<float> y = toReals(value, tensor);
-      const std::vector<float> &x = it->second;
+      if (!y.empty())
+        latest[name] = {value.getDefiningOp(), std::move(y)};
+    };
+    if (failed(interpret(quantizedModel, quantizedInput, std::nullopt,
+                         record)))
+      return failure();
+    for (auto &[name, producer] : latest) {
+      const std::vector<float> &x = reference[name];
+      const std::vector<float> &y = producer.second;
       if (y.size() != x.size())
-        return;
+        continue;
       auto [entry, inserted] = sums.try_emplace(name);
       if (inserted) {
         order.push_back(name.str());
-        entry->second.opName =
-            value.getDefiningOp()->getName().getStringRef().str();
+        entry->second.opName = producer.first->getName().getStringRef().str();
       }
       Sums &s = entry->second;
       for (size_t i = 0; i < x.size(); ++i) {
@@ -130,10 +141,7 @@ mlir::lowbit::compareLayers(func::FuncOp floatModel,
         s.maxAbs = std::max(s.maxAbs, std::fabs(e));
       }
       s.count += x.size();
-    };
-    if (failed(interpret(quantizedModel, quantizedInput, std::nullopt,
-                         compare)))
-      return failure();
+    }
   }
   std::vector<LayerError> layers;
   for (const std::string &name : order) {

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // The quantized forms of conv2d, max/average/global pools, lookup, reshape,
-// transpose and concat, as integer-only linalg on storage types. Windows read a
+// transpose, concat and add, as integer-only linalg on storage types. Windows read a
 // tensor.pad of the input: with the zero point for conv2d and average pools
 // (padded positions contribute q - Z = 0) and with the storage minimum for
 // max pools (they never win). Average-pool divisors are compile-time
@@ -502,6 +502,68 @@ public:
   }
 };
 
+/// The indexing map of an operand of shape `shape` broadcast (numpy style,
+/// right-aligned) to `rank` loops over `out`.
+AffineMap getBroadcastMap(ArrayRef<int64_t> shape, ArrayRef<int64_t> out,
+                          MLIRContext *context) {
+  SmallVector<AffineExpr> exprs;
+  int64_t offset = static_cast<int64_t>(out.size() - shape.size());
+  for (auto [i, size] : llvm::enumerate(shape)) {
+    int64_t j = offset + static_cast<int64_t>(i);
+    exprs.push_back(size == 1 && out[j] != 1
+                        ? getAffineConstantExpr(0, context)
+                        : getAffineDimExpr(j, context));
+  }
+  return AffineMap::get(out.size(), 0, exprs, context);
+}
+
+/// clamp(qa + qb - Z) on operands of the result's quantized type.
+class QuantizedAddLowering : public OpConversionPattern<AddOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto quant = getPerTensorType(op.getResult());
+    if (!quant)
+      return rewriter.notifyMatchFailure(op, "only quantized add lowers");
+    Location loc = op.getLoc();
+    MLIRContext *context = op.getContext();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    ArrayRef<int64_t> out = resultType.getShape();
+    Value empty = tensor::EmptyOp::create(rewriter, loc, out,
+                                          resultType.getElementType());
+    SmallVector<AffineMap> maps{
+        getBroadcastMap(op.getLhs().getType().getShape(), out, context),
+        getBroadcastMap(op.getRhs().getType().getShape(), out, context),
+        rewriter.getMultiDimIdentityMap(out.size())};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType},
+        ValueRange{adaptor.getLhs(), adaptor.getRhs()}, ValueRange{empty},
+        maps,
+        SmallVector<utils::IteratorType>(out.size(),
+                                         utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value sum = arith::AddIOp::create(b, l, widen(b, l, args[0], quant),
+                                            widen(b, l, args[1], quant));
+          sum = arith::SubIOp::create(b, l, sum,
+                                      constantI32(b, l, quant.getZeroPoint()));
+          sum = arith::MaxSIOp::create(
+              b, l, sum, constantI32(b, l, quant.getStorageTypeMin()));
+          sum = arith::MinSIOp::create(
+              b, l, sum, constantI32(b, l, quant.getStorageTypeMax()));
+          Type element = resultType.getElementType();
+          if (!element.isInteger(32))
+            sum = arith::TruncIOp::create(b, l, element, sum);
+          linalg::YieldOp::create(b, l, sum);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 /// Concatenation keeps the element type (the quantizer gives every input
 /// the result's scale): tensor.concat of the stored values.
 class ConcatLowering : public OpConversionPattern<ConcatOp> {
@@ -527,5 +589,5 @@ void mlir::lowbit::populateGraphOpLoweringPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, MaxPoolLowering, AveragePoolLowering,
                GlobalAveragePoolLowering, LookupLowering, ReshapeLowering,
-               TransposeLowering, ConcatLowering>(converter, patterns.getContext());
+               TransposeLowering, ConcatLowering, QuantizedAddLowering>(converter, patterns.getContext());
 }

@@ -73,8 +73,16 @@ public:
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          // A quantized input stands for q - Z_in.
+          Value accumulator = args[0];
+          if (auto inQuant = dyn_cast<quant::UniformQuantizedType>(
+                  cast<RankedTensorType>(op.getInput().getType())
+                      .getElementType()))
+            accumulator = arith::SubIOp::create(
+                b, l, extendStored(b, l, accumulator, inQuant),
+                constantI32(b, l, inQuant.getZeroPoint()));
           RequantizeOperands operands{
-              args[0],
+              accumulator,
               {},
               static_cast<int32_t>(outputQuant.getZeroPoint()),
               static_cast<int32_t>(op.getClampMin()),

@@ -393,7 +393,7 @@ func.func @rq_per_axis_output(%acc: tensor<2xi32>) {
 // -----
 
 func.func @rq_input_type(%acc: tensor<4xi16>) {
-  // expected-error@+1 {{operand #0 must be ranked tensor of 32-bit signless integer values, but got 'tensor<4xi16>'}}
+  // expected-error@+1 {{operand #0 must be ranked tensor of 32-bit signless integer values or ranked tensor of per-tensor uniform quantized type values, but got 'tensor<4xi16>'}}
   %0 = lowbit.requantize %acc multiplier [1073741824] shift [31] clamp [-128, 127] : tensor<4xi16> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
   return
 }

@@ -210,6 +210,12 @@ LogicalResult GemmOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AddOp::verify() {
+  Type element = getResult().getType().getElementType();
+  if (!element.isF32() && !isa<quant::UniformQuantizedType>(element))
+    return emitOpError("expects float32 or per-tensor quantized values");
+  if (getLhs().getType().getElementType() != element ||
+      getRhs().getType().getElementType() != element)
+    return emitOpError("operands and result must have the same element type");
   return verifyBroadcast(*this, getLhs().getType(), getRhs().getType(),
                          getResult().getType());
 }

@@ -188,7 +188,7 @@ static LogicalResult verifyRequantizeAttributes(
 }
 
 LogicalResult RequantizeOp::verify() {
-  auto inputType = getInput().getType();
+  auto inputType = cast<RankedTensorType>(getInput().getType());
   int64_t rank = inputType.getRank();
   if (getChannelAxis() && (*getChannelAxis() < 0 || *getChannelAxis() >= rank))
     return emitOpError("channel_axis ")

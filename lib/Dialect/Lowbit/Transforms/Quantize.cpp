@@ -82,6 +82,9 @@ private:
                                Value bias, bool transposeWeight,
                                double weightFactor, double biasFactor);
   LogicalResult quantizeActivation(Operation *op);
+  /// Add and Concat: every input is rescaled to the result's type (a
+  /// requantize of q - Z_in by s_in / s_out) and the op works on that type.
+  LogicalResult quantizeRescaled(Operation *op);
 
   /// Weights as [channels, depth] rows, quantized symmetric int8 per channel
   /// (or per tensor), or with the type a QDQ model fixed (`annotation`,
@@ -231,6 +234,9 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
       .Case<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSwishOp,
             SignOp>([&](Operation *activation) {
         return quantizeActivation(activation);
+      })
+      .Case<AddOp, ConcatOp>([&](Operation *combine) -> LogicalResult {
+        return quantizeRescaled(combine);
       })
       .Case<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
             TransposeOp>([&](Operation *same) -> LogicalResult {
@@ -458,6 +464,68 @@ static std::function<double(double)> getActivationFunction(Operation *op) {
       .Case<SignOp>([](auto) {
         return [](double x) { return double((x > 0) - (x < 0)); };
       });
+}
+
+LogicalResult Quantizer::quantizeRescaled(Operation *op) {
+  FailureOr<quant::UniformQuantizedType> outQuant =
+      getTypeFor(op->getResult(0));
+  if (failed(outQuant))
+    return failure();
+  SmallVector<Value> operands;
+  for (Value operand : op->getOperands()) {
+    Value quantized = lookup(operand);
+    if (!quantized) {
+      // A float constant operand is quantized straight to the result type.
+      std::optional<std::vector<float>> values = getFloatConstant(operand);
+      if (!values)
+        return error(op) << "an input is not quantized";
+      auto floatType = cast<RankedTensorType>(operand.getType());
+      auto storedType = floatType.clone(
+          builder.getIntegerType(outQuant->getStorageTypeIntegralWidth()));
+      SmallVector<APInt> stored;
+      for (float value : *values)
+        stored.push_back(APInt(
+            outQuant->getStorageTypeIntegralWidth(),
+            ::lowbit::quantizeReal(
+                value, static_cast<float>(outQuant->getScale()),
+                static_cast<int32_t>(outQuant->getZeroPoint()),
+                static_cast<int32_t>(outQuant->getStorageTypeMin()),
+                static_cast<int32_t>(outQuant->getStorageTypeMax())),
+            /*isSigned=*/true, /*implicitTrunc=*/true));
+      operands.push_back(ConstantOp::create(
+          builder, operand.getLoc(), floatType.clone(*outQuant),
+          DenseElementsAttr::get(storedType, stored)));
+      continue;
+    }
+    auto type = cast<RankedTensorType>(quantized.getType());
+    auto inQuant = cast<quant::UniformQuantizedType>(type.getElementType());
+    if (inQuant != *outQuant) {
+      std::optional<::lowbit::FixedPointMultiplier> m =
+          ::lowbit::computeFixedPointMultiplier(inQuant.getScale() /
+                                                outQuant->getScale());
+      if (!m)
+        return error(op) << "the rescaling multiplier "
+                         << inQuant.getScale() / outQuant->getScale()
+                         << " is not representable";
+      quantized = RequantizeOp::create(
+          builder, op->getLoc(), type.clone(*outQuant), quantized,
+          builder.getDenseI32ArrayAttr({m->multiplier}),
+          builder.getDenseI8ArrayAttr({static_cast<int8_t>(m->shift)}),
+          builder.getI32IntegerAttr(outQuant->getStorageTypeMin()),
+          builder.getI32IntegerAttr(outQuant->getStorageTypeMax()),
+          RoundingModeAttr::get(builder.getContext(), RoundingMode::Single),
+          IntegerAttr());
+    }
+    operands.push_back(quantized);
+  }
+  Operation *clone = builder.clone(*op);
+  clone->removeAttr(getCalibratedRangeAttrName());
+  clone->removeAttr(getQuantizedTypeAttrName());
+  clone->setOperands(operands);
+  clone->getResult(0).setType(
+      cast<RankedTensorType>(op->getResult(0).getType()).clone(*outQuant));
+  mapping.map(op->getResult(0), clone->getResult(0));
+  return success();
 }
 
 /// Every 8-bit input value maps through the activation, in double, and is

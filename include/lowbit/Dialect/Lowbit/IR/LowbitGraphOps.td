@@ -109,7 +109,16 @@ class Lowbit_BinaryOp<string mnemonic, string onnx>
   let hasVerifier = 1;
 }
 
-def Lowbit_AddOp : Lowbit_BinaryOp<"add", "Add">;
+def Lowbit_AddOp : Lowbit_BinaryOp<"add", "Add"> {
+  let description = [{
+    On float32 operands, a + b with broadcasting. On per-tensor quantized
+    operands, all three of the result's type (the quantizer rescales the
+    inputs with lowbit.requantize first): out = clamp(qa + qb - Z, qmin,
+    qmax), the exact sum of the real values rounded to none.
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+}
 def Lowbit_SubOp : Lowbit_BinaryOp<"sub", "Sub">;
 def Lowbit_MulOp : Lowbit_BinaryOp<"mul", "Mul">;
 

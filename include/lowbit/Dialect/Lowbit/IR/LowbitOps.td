@@ -107,14 +107,17 @@ def Lowbit_RequantizeOp : Lowbit_Op<"requantize", [Pure,
     a fused activation (ReLU gives clamp_min = Z_out). `rounding` selects the
     rounding mode, `single` (one 64-bit multiply-round-shift, the default) or
     `double` (gemmlowp / TFLite reference); both are defined exactly in
-    docs/IntegerSemantics.md.
+    docs/IntegerSemantics.md. A per-tensor quantized input stands for
+    x = q - Z_in: the op then rescales from one quantized type to another
+    (M = s_in / s_out), as Add and Concat need for inputs of other scales.
 
     ```mlir
     %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [2, 127]
         : tensor<1x4xi32> -> tensor<1x4x!quant.uniform<i8:f32, 0.1:2>>
     ```
   }];
-  let arguments = (ins Lowbit_AccumulatorTensor:$input,
+  let arguments = (ins AnyTypeOf<[Lowbit_AccumulatorTensor,
+                                  Lowbit_PerTensorQuantizedTensor]>:$input,
                        DenseI32ArrayAttr:$multiplier,
                        DenseI8ArrayAttr:$shift,
                        I32Attr:$clamp_min,
@@ -135,7 +138,10 @@ def Lowbit_RequantizeOp : Lowbit_Op<"requantize", [Pure,
     bool isPerChannel() { return getMultiplier().size() > 1; }
     /// The dimension the per-channel parameters apply along.
     int64_t getChannelDim() {
-      return getChannelAxis().value_or(getInput().getType().getRank() - 1);
+      return getChannelAxis().value_or(
+          ::llvm::cast<::mlir::RankedTensorType>(getInput().getType())
+              .getRank() -
+          1);
     }
   }];
 }

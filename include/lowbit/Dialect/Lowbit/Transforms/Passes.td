@@ -235,6 +235,22 @@ def LowbitFoldActivation : Pass<"lowbit-fold-activation"> {
   }];
 }
 
+def LowbitFoldRequantizeChain : Pass<"lowbit-fold-requantize-chain"> {
+  let summary = "Fold a requantize of a requantize into one";
+  let description = [{
+    `requantize(requantize(x; M1, [lo1, hi1]) : T1; M2, [lo2, hi2]) : T2`,
+    where the inner op has no other user, both round the same way and the
+    outer one is per-tensor (a rescale from T1 to T2, as the quantizer puts
+    before Add and Concat), becomes `requantize(x; M1 * M2, [lo, hi]) : T2`
+    (per channel if the inner one is). The inner clamp bounds are carried
+    into T2 by the outer rescale, Z2 + round(M2 * (b - Z1)), and
+    intersected with [lo2, hi2]: a fused ReLU stays a ReLU. The value is
+    then rounded once instead of twice, so it can differ from the chain by
+    one step (towards the exact result); the pass runs in the `quantize`
+    phase, before the IR the reference interpreter defines.
+  }];
+}
+
 def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
   let summary = "Pack constant fully-connected weights for the target's int8 "
                 "dot-product instruction";
