@@ -91,6 +91,8 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
         (options.testPlantRoundingError ? "true" : "false");
     return "lowbit-pack-weights{target-isa=" + options.targetIsa + "}," +
            "convert-lowbit-to-vector{" + requantizeOptions + "}," +
+           "convert-lowbit-binary-to-vector{target-isa=" + options.targetIsa +
+           "}," +
            "convert-lowbit-to-linalg{" + requantizeOptions +
            "},inline,symbol-dce,"
            "func.func(convert-elementwise-to-linalg),canonicalize,cse";
