@@ -21,10 +21,12 @@
 //   convolution:     for each panel of B blocks, image, output row, column
 //                      B accumulators; for each tap inside the input (loop
 //                      bounds computed per position, so padding taps are
-//                      skipped, as the definition wants) and word
+//                      skipped, as the definition wants) and word;
+//                      8 scalar stores per block into NCHW
 //
-// Results are written into a buffer padded to whole blocks of channels
-// (NHWC for the convolution) and then cut (and transposed to NCHW).
+// The fully-connected results are written into a buffer padded to whole
+// blocks of channels and then cut; the convolution stores its valid
+// channels one by one into the NCHW result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -131,27 +133,33 @@ public:
         nb, loc, arith::SubIOp::create(nb, loc, base, twice), bias);
   }
 
-  /// Calls `body(builder, firstBlock, blocks, out)` for the panels of
-  /// `tile.blocks` blocks that fit in [0, totalBlocks), then for the
-  /// remaining blocks one at a time; threads the result tensor through.
-  Value forEachPanel(int64_t totalBlocks, Value out,
-                     function_ref<Value(OpBuilder &, Value, int64_t, Value)>
-                         body) {
-    int64_t panelEnd = totalBlocks / tile.blocks * tile.blocks;
-    auto loop = [&](int64_t begin, int64_t end, int64_t blocks, Value init) {
+  /// Calls `body(builder, firstBlock, blocks, lanes, out)` for the panels
+  /// of `tile.blocks` whole blocks of 8 channels that fit in `channels`,
+  /// then for the remaining whole blocks one at a time, then for the last,
+  /// partial block (lanes = channels % 8 valid channels; 8 otherwise);
+  /// threads the result tensor through.
+  Value forEachPanel(
+      int64_t channels, Value out,
+      function_ref<Value(OpBuilder &, Value, int64_t, int64_t, Value)> body) {
+    int64_t wholeBlocks = channels / kBinaryChannelBlock;
+    int64_t panelEnd = wholeBlocks / tile.blocks * tile.blocks;
+    auto loop = [&](int64_t begin, int64_t end, int64_t blocks, int64_t lanes,
+                    Value init) {
       if (begin >= end)
         return init;
       return scf::ForOp::create(
                  b, loc, index(begin), index(end), index(blocks),
                  ValueRange{init},
                  [&](OpBuilder &pb, Location, Value block0, ValueRange args) {
-                   scf::YieldOp::create(pb, loc,
-                                        body(pb, block0, blocks, args[0]));
+                   scf::YieldOp::create(
+                       pb, loc, body(pb, block0, blocks, lanes, args[0]));
                  })
           .getResult(0);
     };
-    out = loop(0, panelEnd, tile.blocks, out);
-    return loop(panelEnd, totalBlocks, 1, out);
+    out = loop(0, panelEnd, tile.blocks, kBinaryChannelBlock, out);
+    out = loop(panelEnd, wholeBlocks, 1, kBinaryChannelBlock, out);
+    return loop(wholeBlocks, wholeBlocks + 1, 1,
+                channels % kBinaryChannelBlock, out);
   }
 
   OpBuilder &b;
@@ -241,8 +249,9 @@ public:
 
     int64_t mainRows = rows / tile.rows * tile.rows;
     out = k.forEachPanel(
-        blocks, out,
-        [&](OpBuilder &pb, Value block0, int64_t panelBlocks, Value result) {
+        channels, out,
+        [&](OpBuilder &pb, Value block0, int64_t panelBlocks, int64_t,
+            Value result) {
           auto rowLoop = [&](int64_t begin, int64_t end, int64_t step,
                              Value init) {
             if (begin >= end)
@@ -299,7 +308,6 @@ public:
       return rewriter.notifyMatchFailure(op, "needs constant weights and "
                                              "static shapes");
     Location loc = op.getLoc();
-    MLIRContext *context = op.getContext();
     BinaryKernelBuilder k(rewriter, loc, tile);
     auto weightType = op.getWeight().getType();
     Value packed = packBinaryWeights(rewriter, loc, weightType, *words);
@@ -313,13 +321,10 @@ public:
             kernelW = weightType.getDimSize(2);
     ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                       dilations = op.getDilations();
-    int64_t blocks = llvm::divideCeil(filters, kBinaryChannelBlock);
     Value channels = arith::ConstantOp::create(
         rewriter, loc, rewriter.getI32IntegerAttr(op.getChannels()));
-    Value out = tensor::EmptyOp::create(
-        rewriter, loc,
-        ArrayRef<int64_t>{batch, outH, outW, blocks * kBinaryChannelBlock},
-        rewriter.getI32Type());
+    Value out = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                        rewriter.getI32Type());
 
     // The taps [lo, hi) of one window dimension that fall inside the
     // input: lo = max(0, ceil((pad - o * s) / d)),
@@ -371,8 +376,8 @@ public:
     };
 
     out = k.forEachPanel(
-        blocks, out,
-        [&](OpBuilder &pb, Value block0, int64_t panelBlocks,
+        filters, out,
+        [&](OpBuilder &pb, Value block0, int64_t panelBlocks, int64_t lanes,
             Value result) -> Value {
           SmallVector<Value> ivs;
           return nest(
@@ -434,45 +439,23 @@ public:
                       b, loc, block, k.index(kBinaryChannelBlock));
                   Value acc = k.finish(b, counts[jb], signs,
                                        k.readBias(b, bias, o0));
-                  current = vector::TransferWriteOp::create(
-                                b, loc, acc, current,
-                                ValueRange{n, y, x, o0},
-                                ArrayRef<bool>{true})
-                                .getResult();
+                  // Channel by channel into NCHW (a vector store would
+                  // need a transpose of several positions).
+                  for (int64_t lane = 0; lane < lanes; ++lane) {
+                    Value value = vector::ExtractOp::create(
+                        b, loc, acc, ArrayRef<int64_t>{lane});
+                    Value o = arith::AddIOp::create(b, loc, o0,
+                                                    k.index(lane));
+                    current = tensor::InsertOp::create(
+                        b, loc, value, current, ValueRange{n, o, y, x});
+                  }
                 }
                 return {current};
               })
               .front();
         });
 
-    // NHWC (channels padded) to the NCHW result.
-    if (blocks * kBinaryChannelBlock != filters) {
-      SmallVector<OpFoldResult> zeros(4, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> ones(4, rewriter.getIndexAttr(1));
-      SmallVector<OpFoldResult> sizes{
-          rewriter.getIndexAttr(batch), rewriter.getIndexAttr(outH),
-          rewriter.getIndexAttr(outW), rewriter.getIndexAttr(filters)};
-      out = tensor::ExtractSliceOp::create(
-          rewriter, loc,
-          RankedTensorType::get({batch, outH, outW, filters},
-                                rewriter.getI32Type()),
-          out, zeros, sizes, ones);
-    }
-    AffineExpr n, o, y, x;
-    bindDims(context, n, o, y, x);
-    Value empty = tensor::EmptyOp::create(rewriter, loc,
-                                          resultType.getShape(),
-                                          rewriter.getI32Type());
-    auto transpose = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{out},
-        ValueRange{empty},
-        ArrayRef<AffineMap>{AffineMap::get(4, 0, {n, y, x, o}, context),
-                            AffineMap::getMultiDimIdentityMap(4, context)},
-        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-        [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l, args[0]);
-        });
-    rewriter.replaceOp(op, transpose.getResult(0));
+    rewriter.replaceOp(op, out);
     return success();
   }
 
