@@ -16,7 +16,10 @@
 
 A model is lowbit.binarize of a quantized input (packed along the
 channels), lowbit.binary_fully_connected or lowbit.binary_conv2d with
-constant weights and a bias, and lowbit.requantize. The expected values are
+constant weights and a bias, and lowbit.requantize; the chains (mlp,
+mlp-wide, cnn: no -q variant) have two binary layers with a requantize to
+int8 and a binarize between them, checked against numpy's exact single
+rounding. The expected values are
 computed here from the definition with +-1 arithmetic (sign(0) = +1, taps in
 the zero padding contribute 0), without popcount or packing, so they are
 independent of the interpreter. Inputs are exact multiples of the scale,
@@ -204,6 +207,122 @@ def generate(directory):
         # The input file is one sample of the model's shape.
         np.save(f"{directory}/{name}.bits.npy",
                 pack(xs if kind == "fc" else xs.transpose(0, 2, 3, 1)))
+    generate_chains(directory, rng)
+
+
+# Two binary layers, the first requantized per channel to int8 and
+# binarized again (what lowbit-fold-binarize-threshold turns into integer
+# thresholds in compiled code; the interpreter runs requantize and
+# binarize): M, K, hidden, N for fully-connected layers; C, H, W, hidden,
+# O for 3x3 convolutions with pad 1.
+CHAINS = {
+    "mlp": ("fc", (6, 100, 70, 9)),
+    "mlp-wide": ("fc", (3, 200, 130, 5)),
+    "cnn": ("conv", (70, 5, 4, 13, 6)),
+}
+
+
+def requantize_ref(acc, m0, shift, zero_point, lo, hi, axis_of):
+    """Single rounding, exactly (docs/IntegerSemantics.md section 4)."""
+    out = np.empty_like(acc)
+    for index, value in np.ndenumerate(acc):
+        c = axis_of(index)
+        r = (int(value) * int(m0[c]) + (1 << (int(shift[c]) - 1))) >> int(shift[c])
+        out[index] = min(max(r + zero_point, lo), hi)
+    return out
+
+
+def generate_chains(directory, rng):
+    for name, (kind, dims) in CHAINS.items():
+        if kind == "fc":
+            m, k, hidden, n = dims
+            shape = (m, k)
+        else:
+            c, h, w, hidden, n = dims
+            shape = (1, c, h, w)
+        q = rng.integers(0, 256, size=shape)
+        q[rng.random(shape) < 0.125] = 128
+        xs = np.where(q < 128, -1, 1)
+        channels = shape[1]
+        in_t = ttype(shape, f"!quant.uniform<u8:f32, {SCALE}:128>")
+        p3 = dict(kh=3, kw=3, strides=(1, 1), pads=(1, 1, 1, 1), dil=(1, 1))
+        if kind == "fc":
+            w1 = rng.choice([-1, 1], size=(hidden, channels))
+            w2 = rng.choice([-1, 1], size=(n, hidden))
+            acc1 = fc_acc(xs, w1, np.zeros(hidden, np.int64))
+        else:
+            w1 = rng.choice([-1, 1], size=(hidden, channels, 3, 3))
+            w2 = rng.choice([-1, 1], size=(n, hidden, 3, 3))
+            acc1 = conv_acc(xs, w1, np.zeros(hidden, np.int64), p3)
+        b1 = rng.integers(-8, 9, size=hidden)
+        b2 = rng.integers(-8, 9, size=n)
+        acc1 = acc1 + (b1 if kind == "fc" else b1[None, :, None, None])
+        # Multipliers that put the zero crossing inside the accumulators'
+        # range (some exact ties), zero point -3, a ReLU-like clamp on one
+        # channel in eight.
+        m0 = rng.integers(1 << 30, 1 << 31, size=hidden)
+        m0[::5] = 1 << 30
+        shift = rng.integers(33, 37, size=hidden)
+        lo = np.full(hidden, -128)
+        axis_of = (lambda i: i[1])
+        q1 = requantize_ref(acc1, m0, shift, -3, -128, 127, axis_of)
+        hs = np.where(q1 < -3, -1, 1)
+        if kind == "fc":
+            acc2 = fc_acc(hs, w2, b2)
+            pk = lambda ws: pack(ws)
+        else:
+            acc2 = conv_acc(hs, w2, b2, p3)
+            pk = lambda ws: pack(ws.transpose(0, 2, 3, 1))
+        words1 = -(-channels // 64)
+        words2 = -(-hidden // 64)
+        join = lambda v: ", ".join(str(int(x)) for x in v)
+        if kind == "fc":
+            bits1_t = ttype((m, words1), "i64")
+            acc1_t = ttype((m, hidden), "i32")
+            h_t = ttype((m, hidden), "!quant.uniform<i8:f32, 0.5:-3>")
+            bits2_t = ttype((m, words2), "i64")
+            acc2_t = ttype((m, n), "i32")
+            layer = lambda x, w, b, wt, bt, depth, it, ot: (
+                f"lowbit.binary_fully_connected {x}, {w}, {b} {{depth = "
+                f"{depth} : i64}} : {it}, {wt}, {bt} -> {ot}")
+        else:
+            bits1_t = ttype((1, h, w, words1), "i64")
+            acc1_t = ttype((1, hidden, h, w), "i32")
+            h_t = ttype((1, hidden, h, w), "!quant.uniform<i8:f32, 0.5:-3>")
+            bits2_t = ttype((1, h, w, words2), "i64")
+            acc2_t = ttype((1, n, h, w), "i32")
+            layer = lambda x, wv, b, wt, bt, depth, it, ot: (
+                f"lowbit.binary_conv2d {x}, {wv}, {b} {{channels = {depth} : "
+                f"i64, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, "
+                f"1, 1>, dilations = array<i64: 1, 1>}} : {it}, {wt}, {bt} "
+                f"-> {ot}")
+        pw1, pw2 = pk(w1), pk(w2)
+        w1_t, w2_t = ttype(pw1.shape, "i64"), ttype(pw2.shape, "i64")
+        b1_t, b2_t = ttype((hidden,), "i32"), ttype((n,), "i32")
+        out_t = acc2_t.replace("xi32>", "x!quant.uniform<i32:f32, 1.0>>")
+        text = (
+            f"func.func @{name.replace('-', '_')}(%x: {in_t}) -> {out_t} {{\n"
+            f"  %w1 = lowbit.constant dense<{nested(pw1)}> : {w1_t} -> {w1_t}\n"
+            f"  %b1 = lowbit.constant dense<{nested(b1)}> : {b1_t} -> {b1_t}\n"
+            f"  %w2 = lowbit.constant dense<{nested(pw2)}> : {w2_t} -> {w2_t}\n"
+            f"  %b2 = lowbit.constant dense<{nested(b2)}> : {b2_t} -> {b2_t}\n"
+            f"  %bits1 = lowbit.binarize %x {{axis = 1 : i64}} : {in_t} -> {bits1_t}\n"
+            f"  %acc1 = {layer('%bits1', '%w1', '%b1', w1_t, b1_t, channels, bits1_t, acc1_t)}\n"
+            f"  %h = lowbit.requantize %acc1 multiplier [{join(m0)}] shift "
+            f"[{join(shift)}] clamp [-128, 127] {{channel_axis = 1 : i64}} : "
+            f"{acc1_t} -> {h_t}\n"
+            f"  %bits2 = lowbit.binarize %h {{axis = 1 : i64}} : {h_t} -> {bits2_t}\n"
+            f"  %acc2 = {layer('%bits2', '%w2', '%b2', w2_t, b2_t, hidden, bits2_t, acc2_t)}\n"
+            f"  %y = lowbit.requantize %acc2 multiplier [1073741824] shift "
+            f"[30] clamp [-2147483648, 2147483647] : {acc2_t} -> {out_t}\n"
+            f"  return %y : {out_t}\n}}\n")
+        with open(f"{directory}/{name}.mlir", "w") as f:
+            f.write(text)
+        np.save(f"{directory}/{name}.in.npy",
+                ((q - 128) * SCALE).astype(np.float32))
+        np.save(f"{directory}/{name}.expected.npy", acc2.astype(np.float32))
+        # Not every sign equal: the thresholds must matter.
+        assert 0.1 < (hs < 0).mean() < 0.9, (name, (hs < 0).mean())
 
 
 def check(directory, name, out_file):

@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// lowbit.binarize, lowbit.binary_fully_connected and lowbit.binary_conv2d,
-// one output element at a time, as docs/IntegerSemantics.md ("Binary
-// layers") defines them: bit 1 is -1, bit 0 is +1, and the dot product of
+// lowbit.binarize, binarize_threshold, binary_fully_connected and
+// binary_conv2d, one output element at a time, as docs/IntegerSemantics.md
+// ("Binary layers") defines them: bit 1 is -1, bit 0 is +1, and the dot product of
 // two words of packed signs over `bits` positions is bits - 2 * popcount(a
 // XOR b). Packed operands must have zero padding bits; anything else is an
 // error here, so that no lowering depends on whether it masks them.
@@ -51,30 +51,50 @@ int64_t countDifferentSigns(const int64_t *a, const int64_t *b,
   return count;
 }
 
-StoredTensor evaluateBinarize(BinarizeOp op, const StoredTensor &x) {
-  int64_t axis = op.getAxis();
-  int64_t signs = x.shape[axis];
-  int64_t outer = numElements(ArrayRef<int64_t>(x.shape).take_front(axis));
-  int64_t inner = numElements(ArrayRef<int64_t>(x.shape).drop_front(axis + 1));
+/// Packs, along `axis` of `shape` (moved innermost), the bits
+/// `negative(index, c)` of the elements (flat index, index along axis).
+StoredTensor packSigns(ArrayRef<int64_t> shape, int64_t axis,
+                       Shape resultShape,
+                       function_ref<bool(int64_t, int64_t)> negative) {
+  int64_t signs = shape[axis];
+  int64_t outer = numElements(shape.take_front(axis));
+  int64_t inner = numElements(shape.drop_front(axis + 1));
   int64_t words = getPackedSignWords(signs);
-  bool isFloat = elementOf(op.getInput()).isF32();
-  int64_t zeroPoint =
-      isFloat ? 0
-              : cast<quant::UniformQuantizedType>(elementOf(op.getInput()))
-                    .getZeroPoint();
-  StoredTensor result = intTensor(shapeOf(op.getResult()));
+  StoredTensor result = intTensor(std::move(resultShape));
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i)
       for (int64_t c = 0; c < signs; ++c) {
         int64_t index = (o * signs + c) * inner + i;
-        bool negative = isFloat ? x.reals[index] < 0.0f
-                                : x.values[index] < zeroPoint;
-        uint64_t bit = uint64_t(negative) << (c % kSignsPerWord);
+        uint64_t bit = uint64_t(negative(index, c)) << (c % kSignsPerWord);
         int64_t &word =
             result.values[(o * inner + i) * words + c / kSignsPerWord];
         word = static_cast<int64_t>(static_cast<uint64_t>(word) | bit);
       }
   return result;
+}
+
+StoredTensor evaluateBinarize(BinarizeOp op, const StoredTensor &x) {
+  bool isFloat = elementOf(op.getInput()).isF32();
+  int64_t zeroPoint =
+      isFloat ? 0
+              : cast<quant::UniformQuantizedType>(elementOf(op.getInput()))
+                    .getZeroPoint();
+  return packSigns(x.shape, op.getAxis(), shapeOf(op.getResult()),
+                   [&](int64_t index, int64_t) {
+                     return isFloat ? x.reals[index] < 0.0f
+                                    : x.values[index] < zeroPoint;
+                   });
+}
+
+/// bit = acc < threshold[c].
+StoredTensor evaluateBinarizeThreshold(BinarizeThresholdOp op,
+                                       const StoredTensor &x) {
+  ArrayRef<int64_t> thresholds = op.getThresholds();
+  return packSigns(x.shape, op.getAxis(), shapeOf(op.getResult()),
+                   [&](int64_t index, int64_t c) {
+                     return x.values[index] <
+                            thresholds[thresholds.size() == 1 ? 0 : c];
+                   });
 }
 
 FailureOr<StoredTensor>
@@ -155,6 +175,9 @@ mlir::lowbit::reference::evaluateBinaryOp(Operation *op,
   return llvm::TypeSwitch<Operation *, Result>(op)
       .Case<BinarizeOp>([&](BinarizeOp binarize) -> Result {
         return evaluateBinarize(binarize, *in[0]);
+      })
+      .Case<BinarizeThresholdOp>([&](BinarizeThresholdOp binarize) -> Result {
+        return evaluateBinarizeThreshold(binarize, *in[0]);
       })
       .Case<BinaryFullyConnectedOp>([&](BinaryFullyConnectedOp fc) -> Result {
         return evaluateBinaryFullyConnected(fc, *in[0], *in[1], optional(2));

@@ -66,9 +66,95 @@ Value initAccumulators(OpBuilder &b, Location loc, RankedTensorType type,
 // binarize
 //===----------------------------------------------------------------------===//
 
-/// word[..., w] = OR over b of (x[..., 64 w + b, ...] < Z) << b, over the
-/// input padded along `axis` with Z (0.0 for float32), whose sign bit is 0,
-/// and that axis split into [words, 64].
+/// word[..., w] = OR over b of isNegative(x[..., 64 w + b, ...], t[w, b]) << b
+/// for the result of `resultType`, over `input` padded along `axis` with
+/// `padValue` and that axis split into [words, 64]; `perSign`, if set, is a
+/// [words, 64] tensor read alongside (t), else t is null. Padded positions
+/// must give bit 0.
+Value packSigns(OpBuilder &b, Location loc, Value input, int64_t axis,
+                Value padValue, Value perSign, RankedTensorType resultType,
+                function_ref<Value(OpBuilder &, Location, Value, Value)>
+                    isNegative) {
+  MLIRContext *context = b.getContext();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inputType.getRank();
+  int64_t signs = inputType.getDimSize(axis);
+  int64_t words = getPackedSignWords(signs);
+  if (words * kSignsPerWord != signs) {
+    SmallVector<int64_t> shape(inputType.getShape());
+    shape[axis] = words * kSignsPerWord;
+    SmallVector<OpFoldResult> low(rank, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> high(rank, b.getIndexAttr(0));
+    high[axis] = b.getIndexAttr(words * kSignsPerWord - signs);
+    input = tensor::PadOp::create(b, loc, inputType.clone(shape), input, low,
+                                  high, padValue);
+  }
+
+  // The axis split into [words, 64], so that every map is a permutation.
+  SmallVector<int64_t> splitShape(inputType.getShape());
+  splitShape[axis] = kSignsPerWord;
+  splitShape.insert(splitShape.begin() + axis, words);
+  SmallVector<ReassociationIndices> reassociation;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d < axis)
+      reassociation.push_back({d});
+    else if (d == axis)
+      reassociation.push_back({d, d + 1});
+    else
+      reassociation.push_back({d + 1});
+  }
+  input = tensor::ExpandShapeOp::create(b, loc, inputType.clone(splitShape),
+                                        input, reassociation);
+
+  // Loops: the result's dimensions, then the bit b.
+  SmallVector<AffineExpr> inputExprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d < axis)
+      inputExprs.push_back(getAffineDimExpr(d, context));
+    else if (d == axis)
+      inputExprs.append({getAffineDimExpr(rank - 1, context),
+                         getAffineDimExpr(rank, context)});
+    else
+      inputExprs.push_back(getAffineDimExpr(d - 1, context));
+  }
+  SmallVector<Value> inputs{input};
+  SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inputExprs, context)};
+  if (perSign) {
+    inputs.push_back(perSign);
+    maps.push_back(AffineMap::get(rank + 1, 0,
+                                  {getAffineDimExpr(rank - 1, context),
+                                   getAffineDimExpr(rank, context)},
+                                  context));
+  }
+  maps.push_back(
+      AffineMap::getMultiDimIdentityMap(rank + 1, context).getMajorSubMap(rank));
+  SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
+  iterators.push_back(IteratorType::reduction);
+
+  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                        b.getI64Type());
+  Value zeroWord = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value init = linalg::FillOp::create(b, loc, zeroWord, empty).getResult(0);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value negative = isNegative(nb, l, args[0],
+                                           perSign ? args[1] : Value());
+               Value bit =
+                   arith::ExtUIOp::create(nb, l, nb.getI64Type(), negative);
+               Value position = arith::IndexCastOp::create(
+                   nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, rank));
+               Value shifted = arith::ShLIOp::create(nb, l, bit, position);
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::OrIOp::create(nb, l, args.back(), shifted).getResult());
+             })
+      .getResult(0);
+}
+
+/// bit = q < Z (float32: x < 0); the input is padded with Z (0.0), whose
+/// bit is 0.
 class BinarizeLowering : public OpConversionPattern<BinarizeOp> {
 public:
   using OpConversionPattern::OpConversionPattern;
@@ -77,97 +163,67 @@ public:
   matchAndRewrite(BinarizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *context = op.getContext();
-    Value input = adaptor.getInput();
-    auto inputType = cast<RankedTensorType>(input.getType());
-    Type element = inputType.getElementType();
+    Type element =
+        cast<RankedTensorType>(adaptor.getInput().getType()).getElementType();
     auto quantized = dyn_cast<quant::UniformQuantizedType>(
         op.getInput().getType().getElementType());
-    int64_t rank = inputType.getRank(), axis = op.getAxis();
-    int64_t signs = inputType.getDimSize(axis);
-    int64_t words = getPackedSignWords(signs);
-
-    // The sign of a padded position is +1 (bit 0).
     TypedAttr threshold =
         quantized ? TypedAttr(rewriter.getIntegerAttr(
                         element, quantized.getZeroPoint()))
                   : TypedAttr(rewriter.getFloatAttr(element, 0.0));
     Value zero = arith::ConstantOp::create(rewriter, loc, threshold);
-    if (words * kSignsPerWord != signs) {
-      SmallVector<int64_t> shape(inputType.getShape());
-      shape[axis] = words * kSignsPerWord;
-      SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> high(rank, rewriter.getIndexAttr(0));
-      high[axis] = rewriter.getIndexAttr(words * kSignsPerWord - signs);
-      input = tensor::PadOp::create(rewriter, loc, inputType.clone(shape),
-                                    input, low, high, zero);
-    }
-
-    // The axis split into [words, 64], so that every map is a permutation.
-    SmallVector<int64_t> splitShape(inputType.getShape());
-    splitShape[axis] = kSignsPerWord;
-    splitShape.insert(splitShape.begin() + axis, words);
-    SmallVector<ReassociationIndices> reassociation;
-    for (int64_t d = 0; d < rank; ++d) {
-      if (d < axis)
-        reassociation.push_back({d});
-      else if (d == axis)
-        reassociation.push_back({d, d + 1});
-      else
-        reassociation.push_back({d + 1});
-    }
-    input = tensor::ExpandShapeOp::create(
-        rewriter, loc, inputType.clone(splitShape), input, reassociation);
-
-    // Loops: the result's dimensions, then the bit b.
-    SmallVector<AffineExpr> inputExprs;
-    for (int64_t d = 0; d < rank; ++d) {
-      if (d < axis)
-        inputExprs.push_back(getAffineDimExpr(d, context));
-      else if (d == axis)
-        inputExprs.append({getAffineDimExpr(rank - 1, context),
-                           getAffineDimExpr(rank, context)});
-      else
-        inputExprs.push_back(getAffineDimExpr(d - 1, context));
-    }
-    SmallVector<AffineMap> maps{
-        AffineMap::get(rank + 1, 0, inputExprs, context),
-        AffineMap::getMultiDimIdentityMap(rank + 1, context)
-            .getMajorSubMap(rank)};
-    SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
-    iterators.push_back(IteratorType::reduction);
-
-    auto resultType = op.getResult().getType();
-    Value empty = tensor::EmptyOp::create(rewriter, loc,
-                                          resultType.getShape(),
-                                          rewriter.getI64Type());
-    Value zeroWord = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getI64IntegerAttr(0));
-    Value init =
-        linalg::FillOp::create(rewriter, loc, zeroWord, empty).getResult(0);
     bool isSigned = quantized && quantized.isSigned();
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{input},
-        ValueRange{init}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value negative;
-          if (quantized)
-            negative = arith::CmpIOp::create(
-                b, l,
-                isSigned ? arith::CmpIPredicate::slt
-                         : arith::CmpIPredicate::ult,
-                args[0], zero);
-          else
-            negative = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
-                                             args[0], zero);
-          Value bit = arith::ExtUIOp::create(b, l, b.getI64Type(), negative);
-          Value position = arith::IndexCastOp::create(
-              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, rank));
-          Value shifted = arith::ShLIOp::create(b, l, bit, position);
-          linalg::YieldOp::create(
-              b, l, arith::OrIOp::create(b, l, args[1], shifted).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, packSigns(rewriter, loc, adaptor.getInput(), op.getAxis(), zero,
+                      Value(), op.getResult().getType(),
+                      [&](OpBuilder &b, Location l, Value x, Value) -> Value {
+                        if (quantized)
+                          return arith::CmpIOp::create(
+                              b, l,
+                              isSigned ? arith::CmpIPredicate::slt
+                                       : arith::CmpIPredicate::ult,
+                              x, zero);
+                        return arith::CmpFOp::create(
+                            b, l, arith::CmpFPredicate::OLT, x, zero);
+                      }));
+    return success();
+  }
+};
+
+/// bit = sext(acc) < t[c] with a constant [words, 64] table of thresholds,
+/// -2^63 for the padded positions (bit 0 whatever the padding value).
+class BinarizeThresholdLowering
+    : public OpConversionPattern<BinarizeThresholdOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(BinarizeThresholdOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    int64_t signs = op.getInput().getType().getDimSize(op.getAxis());
+    int64_t words = getPackedSignWords(signs);
+    ArrayRef<int64_t> thresholds = op.getThresholds();
+    SmallVector<int64_t> table(words * kSignsPerWord, INT64_MIN);
+    for (int64_t c = 0; c < signs; ++c)
+      table[c] = thresholds[thresholds.size() == 1 ? 0 : c];
+    Value tableConstant = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({words, kSignsPerWord},
+                                  rewriter.getI64Type()),
+            ArrayRef<int64_t>(table)));
+    Value zero = constantI32(rewriter, loc, 0);
+    rewriter.replaceOp(
+        op, packSigns(rewriter, loc, adaptor.getInput(), op.getAxis(), zero,
+                      tableConstant, op.getResult().getType(),
+                      [](OpBuilder &b, Location l, Value acc,
+                         Value threshold) -> Value {
+                        Value wide = arith::ExtSIOp::create(
+                            b, l, b.getI64Type(), acc);
+                        return arith::CmpIOp::create(
+                            b, l, arith::CmpIPredicate::slt, wide, threshold);
+                      }));
     return success();
   }
 };
@@ -333,6 +389,7 @@ public:
 
 void mlir::lowbit::populateBinaryOpLoweringPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<BinarizeLowering, BinaryFullyConnectedLowering,
-               BinaryConv2DLowering>(converter, patterns.getContext());
+  patterns.add<BinarizeLowering, BinarizeThresholdLowering,
+               BinaryFullyConnectedLowering, BinaryConv2DLowering>(
+      converter, patterns.getContext());
 }

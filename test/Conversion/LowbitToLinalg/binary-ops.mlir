@@ -80,3 +80,19 @@ func.func @conv(%x: tensor<1x3x3x1xi64>, %w: tensor<2x3x3x1xi64>) -> tensor<1x2x
   %r = lowbit.binary_conv2d %x, %w {channels = 5 : i64, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x3x3x1xi64>, tensor<2x3x3x1xi64> -> tensor<1x2x3x3xi32>
   return %r : tensor<1x2x3x3xi32>
 }
+
+// -----
+
+// binarize_threshold: sext(acc) < t with a [words, 64] table, -2^63 past
+// the channels (bit 0 whatever the zero padding of the input).
+// CHECK-LABEL: func.func @threshold
+// CHECK:         %[[T:.*]] = arith.constant dense<{{\[\[}}-2147483648, 7, 2147483648, -9223372036854775808, {{.*}}]]> : tensor<1x64xi64>
+// CHECK:         %[[P:.*]] = tensor.pad %{{.*}} low[0, 0] high[0, 61]
+// CHECK:         %[[E:.*]] = tensor.expand_shape %[[P]]
+// CHECK:         linalg.generic {{.*}} ins(%[[E]], %[[T]] : tensor<2x1x64xi32>, tensor<1x64xi64>) outs(%{{.*}} : tensor<2x1xi64>)
+// CHECK:           %[[W:.*]] = arith.extsi %{{.*}} : i32 to i64
+// CHECK:           arith.cmpi slt, %[[W]], %{{.*}} : i64
+func.func @threshold(%acc: tensor<2x3xi32>) -> tensor<2x1xi64> {
+  %bits = lowbit.binarize_threshold %acc {axis = 1 : i64, thresholds = array<i64: -2147483648, 7, 2147483648>} : tensor<2x3xi32> -> tensor<2x1xi64>
+  return %bits : tensor<2x1xi64>
+}

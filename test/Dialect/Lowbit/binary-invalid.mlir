@@ -198,3 +198,27 @@ func.func @conv_bias(%x: tensor<1x5x5x1xi64>, %w: tensor<2x3x3x1xi64>, %b: tenso
   %r = lowbit.binary_conv2d %x, %w, %b {channels = 8 : i64, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x5x5x1xi64>, tensor<2x3x3x1xi64>, tensor<3xi32> -> tensor<1x2x3x3xi32>
   return
 }
+
+// -----
+
+func.func @threshold_count(%x: tensor<2x3xi32>) {
+  // expected-error@+1 {{needs 1 threshold or one per channel (3), got 2}}
+  %b = lowbit.binarize_threshold %x {axis = 1 : i64, thresholds = array<i64: 0, 1>} : tensor<2x3xi32> -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @threshold_range(%x: tensor<2x3xi32>) {
+  // expected-error@+1 {{threshold 2147483649 outside [-2^31, 2^31]}}
+  %b = lowbit.binarize_threshold %x {axis = 1 : i64, thresholds = array<i64: 2147483649>} : tensor<2x3xi32> -> tensor<2x1xi64>
+  return
+}
+
+// -----
+
+func.func @threshold_shape(%x: tensor<2x3xi32>) {
+  // expected-error@+1 {{result must be the input's shape without dimension 0 and ceil(2 / 64) = 1 words innermost, got 'tensor<2x1xi64>'}}
+  %b = lowbit.binarize_threshold %x {axis = 0 : i64, thresholds = array<i64: 0>} : tensor<2x3xi32> -> tensor<2x1xi64>
+  return
+}

@@ -32,3 +32,10 @@ func.func @float_middle_axis(%x: tensor<2x65x3xf32>) -> tensor<2x3x2xi64> {
   %bits = lowbit.binarize %x {axis = 1 : i64} : tensor<2x65x3xf32> -> tensor<2x3x2xi64>
   return %bits : tensor<2x3x2xi64>
 }
+
+// CHECK-LABEL: func.func @threshold
+// CHECK: lowbit.binarize_threshold %{{.*}} {axis = 1 : i64, thresholds = array<i64: -2147483648, 7, 2147483648>} : tensor<1x3x2x2xi32> -> tensor<1x2x2x1xi64>
+func.func @threshold(%acc: tensor<1x3x2x2xi32>) -> tensor<1x2x2x1xi64> {
+  %bits = lowbit.binarize_threshold %acc {axis = 1 : i64, thresholds = array<i64: -2147483648, 7, 2147483648>} : tensor<1x3x2x2xi32> -> tensor<1x2x2x1xi64>
+  return %bits : tensor<1x2x2x1xi64>
+}

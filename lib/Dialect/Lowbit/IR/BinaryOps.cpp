@@ -44,23 +44,50 @@ static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
 // BinarizeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult BinarizeOp::verify() {
-  auto inputType = getInput().getType();
+/// The shape rules of binarize and binarize_threshold: `axis` within the
+/// input, static and non-empty, and moved innermost as ceil(C / 64) words.
+static LogicalResult verifySignPacking(Operation *op, ShapedType inputType,
+                                       int64_t axis, ShapedType resultType) {
   int64_t rank = inputType.getRank();
-  int64_t axis = getAxis();
   if (rank < 1 || axis < 0 || axis >= rank)
-    return emitOpError("axis ") << axis << " out of [0, " << rank << ")";
+    return op->emitOpError("axis ") << axis << " out of [0, " << rank << ")";
   int64_t signs = inputType.getDimSize(axis);
   if (ShapedType::isDynamic(signs) || signs < 1)
-    return emitOpError("the binarized dimension must be static and "
-                       "non-empty");
+    return op->emitOpError("the binarized dimension must be static and "
+                           "non-empty");
   SmallVector<int64_t> expected(inputType.getShape());
   expected.erase(expected.begin() + axis);
   expected.push_back(getPackedSignWords(signs));
-  if (getResult().getType().getShape() != ArrayRef<int64_t>(expected))
-    return emitOpError("result must be the input's shape without dimension ")
+  if (resultType.getShape() != ArrayRef<int64_t>(expected))
+    return op->emitOpError("result must be the input's shape without "
+                           "dimension ")
            << axis << " and ceil(" << signs << " / 64) = " << expected.back()
-           << " words innermost, got " << getResult().getType();
+           << " words innermost, got " << resultType;
+  return success();
+}
+
+LogicalResult BinarizeOp::verify() {
+  return verifySignPacking(*this, getInput().getType(), getAxis(),
+                           getResult().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// BinarizeThresholdOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BinarizeThresholdOp::verify() {
+  if (failed(verifySignPacking(*this, getInput().getType(), getAxis(),
+                               getResult().getType())))
+    return failure();
+  int64_t channels = getInput().getType().getDimSize(getAxis());
+  size_t count = getThresholds().size();
+  if (count != 1 && static_cast<int64_t>(count) != channels)
+    return emitOpError("needs 1 threshold or one per channel (")
+           << channels << "), got " << count;
+  for (int64_t threshold : getThresholds())
+    if (threshold < INT32_MIN || threshold > int64_t(INT32_MAX) + 1)
+      return emitOpError("threshold ")
+             << threshold << " outside [-2^31, 2^31]";
   return success();
 }
 

@@ -46,6 +46,38 @@ def Lowbit_BinarizeOp : Op<Lowbit_Dialect, "binarize", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Lowbit_BinarizeThresholdOp
+    : Op<Lowbit_Dialect, "binarize_threshold", [Pure]> {
+  let summary = "Signs of int32 accumulators by per-channel integer "
+                "thresholds, packed like lowbit.binarize";
+  let description = [{
+    Bit = 1 (-1) where acc < threshold[c], 0 (+1) otherwise, with c the
+    index along `axis` (one threshold for every channel, or one per
+    channel), packed 64 per word along `axis` exactly as `lowbit.binarize`
+    packs (the axis moves innermost, padding bits 0). Thresholds are int64
+    so that "always -1" (2^31) and "never" (-2^31) are expressible.
+
+    `lowbit-fold-binarize-threshold` makes it from
+    `binarize(requantize(acc))`: requantize is non-decreasing in acc
+    (multipliers are non-negative), so q < Z holds exactly below the
+    smallest acc whose requantized value reaches Z, which it finds by
+    binary search over the requantize function itself.
+
+    ```mlir
+    %bits = lowbit.binarize_threshold %acc {axis = 1 : i64,
+        thresholds = array<i64: -3, 12, 2147483648>}
+        : tensor<1x3x14x14xi32> -> tensor<1x14x14x1xi64>
+    ```
+  }];
+  let arguments = (ins Lowbit_AccumulatorTensor:$input, I64Attr:$axis,
+                       DenseI64ArrayAttr:$thresholds);
+  let results = (outs Lowbit_PackedSignTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Lowbit_BinaryFullyConnectedOp
     : Op<Lowbit_Dialect, "binary_fully_connected", [Pure]> {
   let summary = "Fully-connected layer on +-1 values: XOR and popcount";
