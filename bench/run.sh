@@ -50,6 +50,12 @@ else
 fi
 cat "$OUT/peak.json"
 
+echo "== bench: binary (XNOR-popcount) layers vs int8, Lowbit"
+bash "$ROOT/bench/binary/build.sh" "$BUILD" "$OUT/binary"
+"$OUT/binary/bench_binary" --rounds="$ROUNDS" --min-time-ms="$MIN_MS" \
+  > "$OUT/binary.json.tmp"
+mv "$OUT/binary.json.tmp" "$OUT/binary.json"
+
 echo "== bench: whole models, Lowbit vs ONNX Runtime"
 if [ -f "$ROOT/bench/models/run_models.sh" ]; then
   ROUNDS="$MODEL_ROUNDS" MIN_MS="$MODEL_MS" \

@@ -58,6 +58,7 @@ def host_has(flag):
 
 if os.uname().machine == "x86_64":
     config.available_features.add("host-x86_64")
-    for flag in ["avx2", "avx512f", "avx512_vnni", "avx512bw"]:
+    for flag in ["avx2", "avx512f", "avx512_vnni", "avx512bw",
+                 "avx512_vpopcntdq"]:
         if host_has(flag):
             config.available_features.add("host-" + flag)

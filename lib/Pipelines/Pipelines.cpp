@@ -89,8 +89,11 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
         (options.allowI32Requantize ? "true" : "false") +
         " test-plant-rounding-error=" +
         (options.testPlantRoundingError ? "true" : "false");
-    return "lowbit-pack-weights{target-isa=" + options.targetIsa + "}," +
+    return "func.func(lowbit-fold-binarize-threshold),"
+           "lowbit-pack-weights{target-isa=" + options.targetIsa + "}," +
            "convert-lowbit-to-vector{" + requantizeOptions + "}," +
+           "convert-lowbit-binary-to-vector{target-isa=" + options.targetIsa +
+           "}," +
            "convert-lowbit-to-linalg{" + requantizeOptions +
            "},inline,symbol-dce,"
            "func.func(convert-elementwise-to-linalg),canonicalize,cse";

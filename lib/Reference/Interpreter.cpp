@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Reference/Interpreter.h"
+#include "Tensors.h"
 
 #include "lowbit/Support/FixedPoint.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -37,6 +38,9 @@ std::optional<StorageType> mlir::lowbit::getStorageType(Type elementType) {
   }
   if (auto integer = dyn_cast<IntegerType>(elementType)) {
     unsigned width = integer.getWidth();
+    // Signless i64: the packed signs of the binary ops, any bit pattern.
+    if (width == 64 && integer.isSignless())
+      return StorageType{64, true, INT64_MIN, INT64_MAX};
     if (width == 0 || width > 32)
       return std::nullopt;
     // Signless integers (the storage of signed quantized types, and
@@ -75,6 +79,8 @@ static bool isFloatTensor(Type type) {
 /// `bits` (the low `storage.width` bits of a stored value) read with the
 /// signedness of `storage`.
 static int64_t fromBits(uint64_t bits, const StorageType &storage) {
+  if (storage.width == 64)
+    return static_cast<int64_t>(bits);
   uint64_t mask = (uint64_t(1) << storage.width) - 1;
   bits &= mask;
   if (storage.isSigned && (bits >> (storage.width - 1)) & 1)
@@ -296,6 +302,9 @@ mlir::lowbit::interpret(func::FuncOp model, ArrayRef<StoredTensor> inputs,
     if (std::optional<FailureOr<StoredTensor>> graph =
             evaluateGraphOp(&op, operands)) {
       result = std::move(*graph);
+    } else if (std::optional<FailureOr<StoredTensor>> binary =
+                   reference::evaluateBinaryOp(&op, operands)) {
+      result = std::move(*binary);
     } else if (!isa<ConstantOp, FullyConnectedOp, RequantizeOp,
                     quant::StorageCastOp>(op)) {
       return op.emitError("the reference interpreter does not support '")

@@ -76,6 +76,11 @@ FailureOr<StoredTensor> evaluateConv2D(Conv2DOp op, const StoredTensor &x,
                                        const StoredTensor &w,
                                        const StoredTensor *bias);
 
+/// lowbit.binarize, binary_fully_connected and binary_conv2d (BinaryOps.cpp);
+/// std::nullopt if `op` is none of them.
+std::optional<FailureOr<StoredTensor>>
+evaluateBinaryOp(Operation *op, ArrayRef<const StoredTensor *> operands);
+
 } // namespace mlir::lowbit::reference
 
 #endif // LOWBIT_LIB_REFERENCE_TENSORS_H

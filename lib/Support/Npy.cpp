@@ -28,6 +28,8 @@ static constexpr size_t kMaxRank = 64;
 static constexpr uint32_t kMaxHeaderBytesV2 = 1024u * 1024u;
 static constexpr int64_t kMaxBytes = std::numeric_limits<int64_t>::max();
 
+/// The dtypes files may hold (Int64 is only written: the packed signs of
+/// the binary ops in lowbit-run --dump).
 static constexpr NpyDType kAllDTypes[] = {
     NpyDType::Float32, NpyDType::Int8,  NpyDType::UInt8, NpyDType::Int16,
     NpyDType::UInt16,  NpyDType::Int32, NpyDType::UInt32};
@@ -41,7 +43,7 @@ static bool isHostLittleEndian() {
 
 static bool isSignedDType(NpyDType dtype) {
   return dtype == NpyDType::Int8 || dtype == NpyDType::Int16 ||
-         dtype == NpyDType::Int32;
+         dtype == NpyDType::Int32 || dtype == NpyDType::Int64;
 }
 
 /// Copies at most 64 bytes of \p text with non-printable bytes replaced by
@@ -411,6 +413,8 @@ const char *lowbit::getNpyDescr(NpyDType dtype) {
     return "<i4";
   case NpyDType::UInt32:
     return "<u4";
+  case NpyDType::Int64:
+    return "<i8";
   }
   return "";
 }
@@ -431,6 +435,8 @@ const char *lowbit::getNpyDTypeName(NpyDType dtype) {
     return "int32";
   case NpyDType::UInt32:
     return "uint32";
+  case NpyDType::Int64:
+    return "int64";
   }
   return "";
 }
@@ -448,6 +454,8 @@ std::optional<NpyDType> lowbit::getNpyIntegerDType(unsigned width,
     return isSigned ? NpyDType::Int16 : NpyDType::UInt16;
   case 32:
     return isSigned ? NpyDType::Int32 : NpyDType::UInt32;
+  case 64:
+    return isSigned ? std::optional(NpyDType::Int64) : std::nullopt;
   default:
     return std::nullopt;
   }
@@ -500,10 +508,11 @@ NpyArray NpyArray::fromIntegers(NpyDType dtype, std::vector<int64_t> shape,
   std::string data(values.size() * size, '\0');
   for (size_t i = 0; i < values.size(); ++i) {
     int64_t value = values[i];
-    assert((isSignedDType(dtype)
-                ? value >= -(int64_t(1) << (8 * size - 1)) &&
-                      value < (int64_t(1) << (8 * size - 1))
-                : value >= 0 && value < (int64_t(1) << (8 * size))) &&
+    assert((size == 8 ||
+            (isSignedDType(dtype)
+                 ? value >= -(int64_t(1) << (8 * size - 1)) &&
+                       value < (int64_t(1) << (8 * size - 1))
+                 : value >= 0 && value < (int64_t(1) << (8 * size)))) &&
            "value out of the dtype's range");
     auto bits = static_cast<uint64_t>(value);
     for (size_t b = 0; b < size; ++b)

@@ -199,8 +199,10 @@ static LogicalResult writeDump(ArrayRef<DumpedValue> dumped) {
     } else {
       std::optional<StorageType> storage =
           getStorageType(cast<ShapedType>(type).getElementType());
-      unsigned width =
-          storage->width <= 8 ? 8 : storage->width <= 16 ? 16 : 32;
+      unsigned width = storage->width <= 8    ? 8
+                       : storage->width <= 16 ? 16
+                       : storage->width <= 32 ? 32
+                                              : 64;
       array = ::lowbit::NpyArray::fromIntegers(
           *::lowbit::getNpyIntegerDType(width, storage->isSigned), shape,
           entry.tensor.values);

@@ -481,7 +481,12 @@ TEST(NpyTest, DescribesShapesAndTypes) {
   EXPECT_EQ(formatNpyShape({3, 4}), "(3, 4)");
   EXPECT_EQ(getNpyIntegerDType(8, false), NpyDType::UInt8);
   EXPECT_EQ(getNpyIntegerDType(32, true), NpyDType::Int32);
-  EXPECT_EQ(getNpyIntegerDType(64, true), std::nullopt);
+  // int64 only signed (the packed signs of the binary ops, written by
+  // lowbit-run --dump); no unsigned 64-bit or other widths.
+  EXPECT_EQ(getNpyIntegerDType(64, true), NpyDType::Int64);
+  EXPECT_EQ(getNpyIntegerDType(64, false), std::nullopt);
+  EXPECT_EQ(getNpyIntegerDType(12, true), std::nullopt);
+  EXPECT_EQ(getNpyElementSize(NpyDType::Int64), 8u);
   EXPECT_EQ(getNpyElementSize(NpyDType::Int16), 2u);
   EXPECT_EQ(getNpyNumElements({3, 0, 7}, 4), 0);
   EXPECT_EQ(getNpyNumElements({}, 4), 1);

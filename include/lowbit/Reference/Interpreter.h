@@ -13,7 +13,8 @@
 // Supported, in a single-block function of any number of tensor arguments
 // and results: lowbit.constant (dense and dense_resource values, integer or
 // float32), lowbit.fully_connected, lowbit.requantize, quant.scast and
-// func.return; the graph-level ops (lib/Reference/GraphOps.cpp,
+// func.return; the binary ops lowbit.binarize, binary_fully_connected and
+// binary_conv2d (BinaryOps.cpp; packed signs are signless i64 values); the graph-level ops (lib/Reference/GraphOps.cpp,
 // Conv2D.cpp): float32 ones in float32 arithmetic in a fixed order
 // (docs/Architecture.md, "The reference interpreter"), conv2d and matmul on
 // quantized operands exactly (int32 accumulators, per-axis weight zero

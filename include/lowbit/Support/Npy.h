@@ -32,16 +32,27 @@
 namespace lowbit {
 
 /// The element types of the .npy files Lowbit reads and writes.
-enum class NpyDType { Float32, Int8, UInt8, Int16, UInt16, Int32, UInt32 };
+enum class NpyDType {
+  Float32,
+  Int8,
+  UInt8,
+  Int16,
+  UInt16,
+  Int32,
+  UInt32,
+  Int64
+};
 
 /// The canonical numpy `descr` of \p dtype: '<f4', '|i1', '|u1', '<i2',
-/// '<u2', '<i4' or '<u4'.
+/// '<u2', '<i4', '<u4' or '<i8' (Int64 is written, never read: the packed
+/// signs of the binary ops in lowbit-run --dump).
 const char *getNpyDescr(NpyDType dtype);
 /// A readable name: "float32", "int8", ...
 const char *getNpyDTypeName(NpyDType dtype);
 /// The size of one element in bytes.
 size_t getNpyElementSize(NpyDType dtype);
-/// The integer dtype of the given width (8, 16 or 32) and signedness.
+/// The integer dtype of the given width (8, 16, 32, or 64 signed) and
+/// signedness.
 std::optional<NpyDType> getNpyIntegerDType(unsigned width, bool isSigned);
 
 /// Formats \p shape like Python's repr of a tuple: (), (5,), (3, 4).

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 
 namespace mlir::lowbit {
@@ -69,7 +70,7 @@ struct ConvertLowbitToLinalgPass
     target.addLegalOp<DotAccumulateOp>();
     target.addIllegalOp<quant::StorageCastOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           tensor::TensorDialect>();
+                           math::MathDialect, tensor::TensorDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType()) &&
              converter.isLegal(&op.getBody());
@@ -98,6 +99,7 @@ void mlir::lowbit::populateLowbitToLinalgConversionPatterns(
                                                       patterns.getContext());
   populateFullyConnectedLoweringPatterns(converter, patterns);
   populateGraphOpLoweringPatterns(converter, patterns);
+  populateBinaryOpLoweringPatterns(converter, patterns);
   populateRequantizeLoweringPatterns(converter, patterns, allowI32Requantize,
                                      testPlantRoundingError);
 }

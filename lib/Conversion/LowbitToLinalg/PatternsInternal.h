@@ -19,6 +19,9 @@ void populateFullyConnectedLoweringPatterns(const TypeConverter &converter,
 /// (GraphOps.cpp).
 void populateGraphOpLoweringPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns);
+/// binarize, binary_fully_connected and binary_conv2d (BinaryOps.cpp).
+void populateBinaryOpLoweringPatterns(const TypeConverter &converter,
+                                      RewritePatternSet &patterns);
 void populateRequantizeLoweringPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns,
                                         bool allowI32Requantize,

@@ -3,6 +3,8 @@
 #ifndef LOWBIT_CONVERSION_LOWBITTOVECTOR_LOWBITTOVECTOR_H
 #define LOWBIT_CONVERSION_LOWBITTOVECTOR_LOWBITTOVECTOR_H
 
+#include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
+
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::lowbit {
@@ -15,6 +17,12 @@ namespace mlir::lowbit {
 void populateLowbitToVectorPatterns(RewritePatternSet &patterns,
                                     bool allowI32Requantize,
                                     bool testPlantRoundingError = false);
+
+/// Lowers lowbit.binary_fully_connected and lowbit.binary_conv2d with
+/// constant weights to register-tiled XOR + popcount loop nests on
+/// vector<8xi64> (the tile is chosen for `isa`'s register file).
+void populateLowbitBinaryToVectorPatterns(RewritePatternSet &patterns,
+                                          KernelIsa isa);
 
 } // namespace mlir::lowbit
 

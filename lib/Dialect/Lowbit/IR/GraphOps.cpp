@@ -25,16 +25,47 @@ static bool isF32Tensor(Type type) {
   return cast<ShapedType>(type).getElementType().isF32();
 }
 
-/// The size of one spatial output dimension of a convolution or pooling
-/// window: floor (or ceil) of (in + pads - extent) / stride, plus one.
-static int64_t windowOutputSize(int64_t in, int64_t padBegin, int64_t padEnd,
-                                int64_t kernel, int64_t stride,
-                                int64_t dilation, bool ceilMode) {
+int64_t mlir::lowbit::getWindowOutputSize(int64_t in, int64_t padBegin,
+                                          int64_t padEnd, int64_t kernel,
+                                          int64_t stride, int64_t dilation,
+                                          bool ceilMode) {
   int64_t extent = dilation * (kernel - 1) + 1;
   int64_t span = in + padBegin + padEnd - extent;
   if (span < 0)
     return 0;
   return (ceilMode ? llvm::divideCeil(span, stride) : span / stride) + 1;
+}
+
+LogicalResult mlir::lowbit::verifyWindowShape(
+    Operation *op, ArrayRef<int64_t> inputSpatial,
+    ArrayRef<int64_t> resultSpatial, ArrayRef<int64_t> kernel,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+    ArrayRef<int64_t> dilations, bool ceilMode) {
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return op->emitOpError(
+        "expects 2 strides, 2 dilations and 4 pads [top, left, bottom, right]");
+  if (llvm::any_of(strides, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(dilations, [](int64_t d) { return d < 1; }) ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }) ||
+      llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
+    return op->emitOpError("strides, dilations and kernel sizes must be "
+                           "positive and pads non-negative");
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = inputSpatial[i], out = resultSpatial[i];
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out))
+      return op->emitOpError("spatial dimensions must be static");
+    int64_t expected =
+        getWindowOutputSize(in, pads[i], pads[2 + i], kernel[i], strides[i],
+                            dilations[i], ceilMode);
+    // With ceil_mode, a last window that would start in the end padding is
+    // dropped (PyTorch and ONNX since opset 19); either size is accepted.
+    bool ok = out == expected ||
+              (ceilMode && out == expected - 1 && out >= 1);
+    if (!ok)
+      return op->emitOpError("spatial dimension ")
+             << i << " of the result is " << out << ", expected " << expected;
+  }
+  return success();
 }
 
 /// Checks the window attributes of a 2-D conv or pool over the [N, C, H, W]
@@ -46,31 +77,9 @@ static LogicalResult verifyWindow(Operation *op, ShapedType input,
                                   ArrayRef<int64_t> dilations, bool ceilMode) {
   if (input.getRank() != 4 || result.getRank() != 4)
     return op->emitOpError("expects rank-4 NCHW input and result");
-  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
-    return op->emitOpError(
-        "expects 2 strides, 2 dilations and 4 pads [top, left, bottom, right]");
-  if (llvm::any_of(strides, [](int64_t s) { return s < 1; }) ||
-      llvm::any_of(dilations, [](int64_t d) { return d < 1; }) ||
-      llvm::any_of(pads, [](int64_t p) { return p < 0; }) ||
-      llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
-    return op->emitOpError("strides, dilations and kernel sizes must be "
-                           "positive and pads non-negative");
-  for (int i = 0; i < 2; ++i) {
-    int64_t in = input.getDimSize(2 + i), out = result.getDimSize(2 + i);
-    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out))
-      return op->emitOpError("spatial dimensions must be static");
-    int64_t expected =
-        windowOutputSize(in, pads[i], pads[2 + i], kernel[i], strides[i],
-                         dilations[i], ceilMode);
-    // With ceil_mode, a last window that would start in the end padding is
-    // dropped (PyTorch and ONNX since opset 19); either size is accepted.
-    bool ok = out == expected ||
-              (ceilMode && out == expected - 1 && out >= 1);
-    if (!ok)
-      return op->emitOpError("spatial dimension ")
-             << i << " of the result is " << out << ", expected " << expected;
-  }
-  return success();
+  return verifyWindowShape(op, input.getShape().drop_front(2),
+                           result.getShape().drop_front(2), kernel, strides,
+                           pads, dilations, ceilMode);
 }
 
 static LogicalResult verifyBroadcast(Operation *op, ShapedType lhs,

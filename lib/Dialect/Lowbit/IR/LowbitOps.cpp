@@ -3,6 +3,7 @@
 #include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
 #include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -31,6 +32,48 @@ static SmallVector<int64_t> zeroPointsOf(Type elementType) {
     return {perTensor.getZeroPoint()};
   return llvm::to_vector(
       cast<quant::UniformQuantizedPerAxisType>(elementType).getZeroPoints());
+}
+
+/// The stored integers of a constant `value` (dense, or a little-endian
+/// dense_resource blob), extended per `isSigned`.
+static FailureOr<SmallVector<int64_t>>
+readStoredIntegers(ElementsAttr value, unsigned width, bool isSigned) {
+  SmallVector<int64_t> result;
+  if (auto values = value.tryGetValues<APInt>()) {
+    for (const APInt &element : *values)
+      result.push_back(isSigned ? element.getSExtValue()
+                                : element.getZExtValue());
+    return result;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+  if (!resource || width % 8 != 0)
+    return failure();
+  ArrayRef<char> data = resource.getData();
+  size_t bytes = width / 8, count = value.getNumElements();
+  if (data.size() != count * bytes)
+    return failure();
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t bits = 0;
+    for (size_t b = 0; b < bytes; ++b)
+      bits |= uint64_t(static_cast<unsigned char>(data[i * bytes + b]))
+              << (8 * b);
+    result.push_back(isSigned ? llvm::SignExtend64(bits, width)
+                              : static_cast<int64_t>(bits));
+  }
+  return result;
+}
+
+FailureOr<SmallVector<int64_t>>
+mlir::lowbit::readConstantIntegers(Value value, unsigned width,
+                                   bool isSigned) {
+  ElementsAttr attr;
+  if (auto constant = value.getDefiningOp<ConstantOp>())
+    attr = constant.getValue();
+  else if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+    attr = dyn_cast<ElementsAttr>(constant.getValue());
+  if (!attr)
+    return failure();
+  return readStoredIntegers(attr, width, isSigned);
 }
 
 //===----------------------------------------------------------------------===//

@@ -30,50 +30,6 @@ namespace mlir::lowbit {
 using namespace mlir;
 using namespace mlir::lowbit;
 
-/// The stored integers of a constant `value` (dense, or a little-endian
-/// dense_resource blob), extended per `isSigned`.
-static FailureOr<SmallVector<int64_t>>
-readStoredIntegers(ElementsAttr value, unsigned width, bool isSigned) {
-  SmallVector<int64_t> result;
-  if (auto values = value.tryGetValues<APInt>()) {
-    for (const APInt &element : *values)
-      result.push_back(isSigned ? element.getSExtValue()
-                                : element.getZExtValue());
-    return result;
-  }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
-  if (!resource || width % 8 != 0)
-    return failure();
-  ArrayRef<char> data = resource.getData();
-  size_t bytes = width / 8, count = value.getNumElements();
-  if (data.size() != count * bytes)
-    return failure();
-  for (size_t i = 0; i < count; ++i) {
-    uint64_t bits = 0;
-    for (size_t b = 0; b < bytes; ++b)
-      bits |= uint64_t(static_cast<unsigned char>(data[i * bytes + b]))
-              << (8 * b);
-    result.push_back(isSigned ? llvm::SignExtend64(bits, width)
-                              : static_cast<int64_t>(bits));
-  }
-  return result;
-}
-
-/// The values of a constant tensor defined by lowbit.constant or
-/// arith.constant.
-static FailureOr<SmallVector<int64_t>> readConstant(Value value,
-                                                    unsigned width,
-                                                    bool isSigned) {
-  ElementsAttr attr;
-  if (auto constant = value.getDefiningOp<ConstantOp>())
-    attr = constant.getValue();
-  else if (auto constant = value.getDefiningOp<arith::ConstantOp>())
-    attr = dyn_cast<ElementsAttr>(constant.getValue());
-  if (!attr)
-    return failure();
-  return readStoredIntegers(attr, width, isSigned);
-}
-
 namespace {
 class PackFullyConnected : public OpRewritePattern<RequantizeOp> {
 public:
@@ -98,13 +54,13 @@ public:
     int64_t channels = weightType.getDimSize(0), depth = weightType.getDimSize(1);
 
     FailureOr<SmallVector<int64_t>> weights =
-        readConstant(fc.getWeight(), 8, weightQuant.isSigned());
+        readConstantIntegers(fc.getWeight(), 8, weightQuant.isSigned());
     if (failed(weights))
       return rewriter.notifyMatchFailure(op, "weights are not constant");
     SmallVector<int64_t> bias(channels, 0);
     if (Value biasValue = fc.getBias()) {
       FailureOr<SmallVector<int64_t>> values =
-          readConstant(biasValue, 32, /*isSigned=*/true);
+          readConstantIntegers(biasValue, 32, /*isSigned=*/true);
       if (failed(values))
         return rewriter.notifyMatchFailure(op, "bias is not constant");
       bias = *values;

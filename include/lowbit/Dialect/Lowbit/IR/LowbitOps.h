@@ -18,4 +18,42 @@
 #define GET_OP_CLASSES
 #include "lowbit/Dialect/Lowbit/IR/LowbitOps.h.inc"
 
+namespace mlir::lowbit {
+
+/// Signs per word of the packed operands of the binary ops (bit b of a word
+/// holds element 64 w + b; 1 means -1).
+constexpr int64_t kSignsPerWord = 64;
+
+/// The words that hold `signs` packed signs: ceil(signs / 64).
+inline int64_t getPackedSignWords(int64_t signs) {
+  return (signs + kSignsPerWord - 1) / kSignsPerWord;
+}
+
+/// The stored integers of a constant tensor defined by lowbit.constant or
+/// arith.constant (dense, or a little-endian dense_resource blob of
+/// `width`-bit elements), extended per `isSigned`; failure for anything
+/// else.
+FailureOr<SmallVector<int64_t>> readConstantIntegers(Value value,
+                                                     unsigned width,
+                                                     bool isSigned);
+
+/// The size of one spatial output dimension of a convolution or pooling
+/// window: floor (or ceil) of (in + pads - extent) / stride, plus one; 0 when
+/// the window does not fit.
+int64_t getWindowOutputSize(int64_t in, int64_t padBegin, int64_t padEnd,
+                            int64_t kernel, int64_t stride, int64_t dilation,
+                            bool ceilMode);
+
+/// Checks the window attributes of a 2-D conv or pool (2 strides and
+/// dilations, 4 pads [top, left, bottom, right], positive sizes) and that
+/// the 2 static spatial sizes of the result follow from those of the input.
+LogicalResult verifyWindowShape(Operation *op, ArrayRef<int64_t> inputSpatial,
+                                ArrayRef<int64_t> resultSpatial,
+                                ArrayRef<int64_t> kernel,
+                                ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> pads,
+                                ArrayRef<int64_t> dilations, bool ceilMode);
+
+} // namespace mlir::lowbit
+
 #endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_H

@@ -22,6 +22,13 @@ namespace mlir::lowbit {
 /// packed_fully_connected with weights packed for `isa`.
 void populatePackWeightsPatterns(RewritePatternSet &patterns, KernelIsa isa);
 
+/// The smallest int32 accumulator (as int64; 2^31 if there is none) whose
+/// requantization with these parameters is >= `zeroPoint`: the sign
+/// threshold of binarize(requantize(acc)) (lowbit-fold-binarize-threshold).
+int64_t computeSignThreshold(int32_t multiplier, int8_t shift,
+                             int32_t zeroPoint, int32_t clampMin,
+                             int32_t clampMax, RoundingMode rounding);
+
 #define GEN_PASS_REGISTRATION
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h.inc"
 

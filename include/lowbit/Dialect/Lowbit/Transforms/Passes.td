@@ -251,6 +251,30 @@ def LowbitFoldRequantizeChain : Pass<"lowbit-fold-requantize-chain"> {
   }];
 }
 
+def LowbitFoldBinarizeThreshold : Pass<"lowbit-fold-binarize-threshold"> {
+  let summary = "Turn binarize(requantize(acc)) into per-channel integer "
+                "thresholds on the accumulators";
+  let description = [{
+    A `lowbit.binarize` of a `lowbit.requantize` with no other user (per
+    tensor, or per channel along the binarized axis) becomes
+    `lowbit.binarize_threshold` of the accumulators: bit = acc < t_c, where
+    t_c, the smallest accumulator whose requantized value reaches the zero
+    point, is found exactly at compile time by binary search over the
+    requantize function (lib/Support/FixedPoint.cpp), which is
+    non-decreasing in acc for non-negative multipliers. The bits are the
+    same by construction; the requantization disappears.
+
+    ```mlir
+    %q = lowbit.requantize %acc multiplier [1073741824] shift [33]
+        clamp [-128, 127] : tensor<1x8xi32> -> tensor<1x8x!quant.uniform<i8:f32, 0.1:3>>
+    %b = lowbit.binarize %q {axis = 1 : i64} : ... -> tensor<1x1xi64>
+    // becomes (x 1/8: q = floor((acc + 4) / 8) + 3 >= 3 from acc = -4 on)
+    %b = lowbit.binarize_threshold %acc {axis = 1 : i64,
+        thresholds = array<i64: -4>} : tensor<1x8xi32> -> tensor<1x1xi64>
+    ```
+  }];
+}
+
 def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
   let summary = "Pack constant fully-connected weights for the target's int8 "
                 "dot-product instruction";
