@@ -66,7 +66,7 @@ struct ConvertLowbitToLinalgPass
     target.addIllegalDialect<LowbitDialect>();
     // Steps of the packed kernels (convert-lowbit-to-vector) stay until
     // convert-lowbit-dot-to-llvm.
-    target.addLegalOp<DotAccumulateOp>();
+    target.addLegalOp<DotAccumulateOp, DecodeCodesOp>();
     target.addIllegalOp<quant::StorageCastOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            tensor::TensorDialect>();
@@ -96,6 +96,7 @@ void mlir::lowbit::populateLowbitToLinalgConversionPatterns(
     bool allowI32Requantize, bool testPlantRoundingError) {
   patterns.add<ConstantLowering, StorageCastLowering>(converter,
                                                       patterns.getContext());
+  populateCodedConstantLoweringPatterns(converter, patterns);
   populateFullyConnectedLoweringPatterns(converter, patterns);
   populateGraphOpLoweringPatterns(converter, patterns);
   populateRequantizeLoweringPatterns(converter, patterns, allowI32Requantize,

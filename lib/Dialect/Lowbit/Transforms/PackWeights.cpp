@@ -30,40 +30,13 @@ namespace mlir::lowbit {
 using namespace mlir;
 using namespace mlir::lowbit;
 
-/// The stored integers of a constant `value` (dense, or a little-endian
-/// dense_resource blob), extended per `isSigned`.
-static FailureOr<SmallVector<int64_t>>
-readStoredIntegers(ElementsAttr value, unsigned width, bool isSigned) {
-  SmallVector<int64_t> result;
-  if (auto values = value.tryGetValues<APInt>()) {
-    for (const APInt &element : *values)
-      result.push_back(isSigned ? element.getSExtValue()
-                                : element.getZExtValue());
-    return result;
-  }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
-  if (!resource || width % 8 != 0)
-    return failure();
-  ArrayRef<char> data = resource.getData();
-  size_t bytes = width / 8, count = value.getNumElements();
-  if (data.size() != count * bytes)
-    return failure();
-  for (size_t i = 0; i < count; ++i) {
-    uint64_t bits = 0;
-    for (size_t b = 0; b < bytes; ++b)
-      bits |= uint64_t(static_cast<unsigned char>(data[i * bytes + b]))
-              << (8 * b);
-    result.push_back(isSigned ? llvm::SignExtend64(bits, width)
-                              : static_cast<int64_t>(bits));
-  }
-  return result;
-}
-
-/// The values of a constant tensor defined by lowbit.constant or
-/// arith.constant.
+/// The values of a constant tensor defined by lowbit.constant,
+/// lowbit.coded_constant or arith.constant.
 static FailureOr<SmallVector<int64_t>> readConstant(Value value,
                                                     unsigned width,
                                                     bool isSigned) {
+  if (auto coded = value.getDefiningOp<CodedConstantOp>())
+    return coded.getDecodedValues();
   ElementsAttr attr;
   if (auto constant = value.getDefiningOp<ConstantOp>())
     attr = constant.getValue();
@@ -72,6 +45,26 @@ static FailureOr<SmallVector<int64_t>> readConstant(Value value,
   if (!attr)
     return failure();
   return readStoredIntegers(attr, width, isSigned);
+}
+
+/// The codes of coded weights [N, K] in the kernel layout of PackedLayout.h
+/// ("Coded weights").
+static SmallVector<int8_t> packCodes(ArrayRef<uint8_t> codes, KernelIsa isa,
+                                     int64_t channels, int64_t depth,
+                                     int64_t bits) {
+  std::array<int64_t, 3> shape =
+      getPackedCodeShape(isa, channels, depth, bits);
+  int64_t group = getPackedKGroup(isa), perByte = getCodesPerByte(bits);
+  SmallVector<uint8_t> packed(shape[0] * shape[1] * shape[2], 0);
+  for (int64_t n = 0; n < channels; ++n) {
+    int64_t block = n / kPackedChannelBlock, c = n % kPackedChannelBlock;
+    for (int64_t k = 0; k < depth; ++k) {
+      int64_t kb = k / group;
+      packed[(block * shape[1] + kb / perByte) * shape[2] + c * group +
+             k % group] |= codes[n * depth + k] << (bits * (kb % perByte));
+    }
+  }
+  return SmallVector<int8_t>(packed.begin(), packed.end());
 }
 
 namespace {
@@ -118,6 +111,7 @@ public:
                  cast<quant::UniformQuantizedType>(weightQuant).getZeroPoint());
 
     // Pack, and fold the constant terms into the bias.
+    auto coded = fc.getWeight().getDefiningOp<CodedConstantOp>();
     std::array<int64_t, 3> shape =
         getPackedWeightShape(isa, channels, depth);
     int64_t group = getPackedKGroup(isa);
@@ -152,6 +146,22 @@ public:
       return arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(type, ArrayRef<T>(values)));
     };
+    IntegerAttr codeBits;
+    DenseI8ArrayAttr codeTable;
+    if (coded) {
+      // The same weights as b-bit codes; the table holds w - dw.
+      int64_t bits = coded.getBits();
+      packed = packCodes(coded.getElementCodes(), isa, channels, depth, bits);
+      shape = getPackedCodeShape(isa, channels, depth, bits);
+      SmallVector<int8_t> table = llvm::map_to_vector(
+          coded.getTable(), [&](int8_t stored) {
+            int64_t w = weightQuant.isSigned() ? stored
+                                               : static_cast<uint8_t>(stored);
+            return static_cast<int8_t>(w - dw);
+          });
+      codeBits = rewriter.getI64IntegerAttr(bits);
+      codeTable = rewriter.getDenseI8ArrayAttr(table);
+    }
     Value packedWeight = constant(shape, ArrayRef<int8_t>(packed));
     Value biasValue = constant({padded}, ArrayRef<int32_t>(foldedBias));
     Value rowSums =
@@ -161,7 +171,7 @@ public:
         op, op.getOutput().getType(), KernelIsaAttr::get(getContext(), isa),
         fc.getInput(), packedWeight, biasValue, rowSums,
         op.getMultiplierAttr(), op.getShiftAttr(), op.getClampMinAttr(),
-        op.getClampMaxAttr(), op.getRoundingAttr());
+        op.getClampMaxAttr(), op.getRoundingAttr(), codeBits, codeTable);
     return success();
   }
 

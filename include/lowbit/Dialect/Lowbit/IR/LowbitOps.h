@@ -18,4 +18,12 @@
 #define GET_OP_CLASSES
 #include "lowbit/Dialect/Lowbit/IR/LowbitOps.h.inc"
 
+namespace mlir::lowbit {
+/// The stored integers of a constant `value` of `width`-bit integers (dense,
+/// or a little-endian dense_resource blob), extended per `isSigned`.
+FailureOr<SmallVector<int64_t>> readStoredIntegers(ElementsAttr value,
+                                                   unsigned width,
+                                                   bool isSigned);
+} // namespace mlir::lowbit
+
 #endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_H

@@ -22,6 +22,10 @@ namespace mlir::lowbit {
 /// packed_fully_connected with weights packed for `isa`.
 void populatePackWeightsPatterns(RewritePatternSet &patterns, KernelIsa isa);
 
+/// Rewrites constant 8-bit weights of fully_connected and quantized conv2d
+/// with at most 16 distinct values into lowbit.coded_constant.
+void populateBitpackWeightsPatterns(RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h.inc"
 
