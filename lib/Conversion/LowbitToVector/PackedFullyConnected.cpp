@@ -176,7 +176,12 @@ Value KernelEmitter::emit(OpBuilder &b) {
   // Full panels, then single full blocks, then the partial last block.
   int64_t fullBlocks = channels / kPackedChannelBlock;
   int64_t allBlocks = getPackedWeightShape(op.getIsa(), channels, depth)[0];
+  // Coded weights keep a decoded weight vector per block live next to the
+  // accumulators: at most 2 blocks per tile, so that the registers hold
+  // them without spilling (AVX-512: 6 x 4 accumulators spilled).
   int64_t panelBlocks = kernel.getTileBlocks();
+  if (codeBits)
+    panelBlocks = std::min<int64_t>(panelBlocks, 2);
   int64_t panelEnd = fullBlocks / panelBlocks * panelBlocks;
   out = emitPanels(b, 0, panelEnd, panelBlocks, /*masked=*/false, out);
   out = emitPanels(b, panelEnd, fullBlocks, 1, /*masked=*/false, out);
