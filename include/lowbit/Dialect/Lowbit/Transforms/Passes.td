@@ -248,6 +248,16 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
     the bias (docs/IntegerSemantics.md, "Folding the zero points"). With
     `target-isa=generic` (the default) the pass changes nothing.
 
+    Weights of a `lowbit.coded_constant` (lowbit-bitpack-weights) keep their
+    codes: the packed weights are b-bit codes in the kernel's coded layout
+    with the table minus the weight offset, `codes <b> table [...]`.
+
+    A requantize of a pointwise `lowbit.conv2d` (1x1 kernel, stride 1, no
+    padding, one group, one image, constant weights) is packed the same way,
+    as a fully-connected layer over the H * W pixels: `lowbit.transpose` of
+    the input to NHWC and `lowbit.reshape` to [H * W, C], the packed op with
+    the weights [F, C, 1, 1] read as [F, C], then back to [1, F, H, W].
+
     ```mlir
     // --lowbit-pack-weights=target-isa=avx512vnni
     %w = lowbit.constant dense<...> : tensor<4x8xi8> -> tensor<4x8x!quant.uniform<i8:f32, 0.1>>
