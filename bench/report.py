@@ -87,10 +87,52 @@ def fmt(x, digits=1):
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def is_subbyte(shape):
+    """A shape of the sub-byte weight comparison (mm_MxKxN_w<bits>)."""
+    return "_w" in shape["shape"]
+
+
+def weight_total(weights_dir, shape, variant):
+    """(bytes, bits per weight) of the weights in the object, from the
+    --weight-summary that bench/matmul/build.sh wrote beside it."""
+    path = os.path.join(weights_dir or "", f"{shape}_{variant.replace('-', '_')}.weights")
+    if not weights_dir or not os.path.exists(path):
+        return None, None
+    for line in open(path):
+        fields = line.split()
+        if fields and fields[0] == "total":
+            return int(fields[3]), float(fields[2])
+    return None, None
+
+
+def subbyte_table(mm, weights_dir):
+    rows = ["| M×K×N | weights | code | bits/weight stored | weight bytes (object) | Lowbit native GOP/s | native vs int8 | Lowbit x86-64 GOP/s | x86-64 vs int8 | oneDNN (int8 layout) GOP/s | exact? |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    shapes = [s for s in mm["shapes"] if is_subbyte(s)]
+    g = lambda s, n: (impl(s, n) or {}).get("gops_median")
+    names = {8: ("int8", "int8"), 4: ("int4 [-7, 7]", "4-bit"),
+             2: ("ternary {-1, 0, 1}", "2-bit"), 1: ("binary {-1, 1}", "1-bit")}
+    for s in shapes:
+        base, bits = s["shape"].rsplit("_w", 1)
+        ref = next((r for r in shapes if r["shape"] == base + "_w8"), None)
+        nbytes, bpw = weight_total(weights_dir, s["shape"], "native")
+        ratio = lambda n: (g(s, n) / g(ref, n)) if ref and g(s, n) and g(ref, n) else None
+        exact = all(i["check"]["bit_exact"] for i in s["impls"] if i["name"].startswith("lowbit"))
+        what, code = names.get(int(bits), (bits, bits))
+        rows.append(f"| {s['m']}×{s['k']}×{s['n']} | {what} | {code} | {fmt(bpw, 2)} | "
+                    f"{nbytes if nbytes is not None else 'n/a'} | {fmt(g(s, 'lowbit-native'))} | "
+                    f"{fmt(ratio('lowbit-native'), 2)} | {fmt(g(s, 'lowbit-x86-64'))} | "
+                    f"{fmt(ratio('lowbit-x86-64'), 2)} | {fmt(g(s, 'onednn'))} | "
+                    f"{'bit-exact' if exact else 'NOT exact'} |")
+    return "\n".join(rows)
+
+
 def matmul_table(mm):
     rows = ["| shape M×K×N | Lowbit native GOP/s | Lowbit x86-64 GOP/s | oneDNN GOP/s | Lowbit/oneDNN | native/x86-64 | Lowbit native % of peak | oneDNN % of peak | cpu/wall (native, x86-64, oneDNN) | exact? |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for s in mm["shapes"]:
+        if is_subbyte(s):
+            continue
         nat, base, dnn = (impl(s, n) for n in ("lowbit-native", "lowbit-x86-64", "onednn"))
         g = lambda i: i["gops_median"] if i else None
         ratio = g(nat) / g(dnn) if nat and dnn else None
@@ -118,7 +160,8 @@ def models_table(models):
 def reading(mm, models):
     """Sentences computed from this run's numbers (no number typed by hand)."""
     g = lambda s, n: (impl(s, n) or {}).get("gops_median")
-    sh = [s for s in mm["shapes"] if g(s, "lowbit-native") and g(s, "onednn")]
+    sh = [s for s in mm["shapes"] if g(s, "lowbit-native") and g(s, "onednn")
+          and not is_subbyte(s)]
     out = []
     if sh:
         nat = [g(s, "lowbit-native") for s in sh]
@@ -173,7 +216,7 @@ def charts(mm, models, results):
     names = [("lowbit-native", "Lowbit --mcpu=native"),
              ("lowbit-x86-64", "Lowbit --mcpu=x86-64"),
              ("onednn", "oneDNN " + mm.get("onednn_version", ""))]
-    shapes = mm["shapes"]
+    shapes = [s for s in mm["shapes"] if not is_subbyte(s)]
     fig, ax = plt.subplots(figsize=(9, 4.5))
     width = 0.8 / len(names)
     for j, (key, label) in enumerate(names):
@@ -277,6 +320,17 @@ def main():
                "oneDNN implementation chosen: " + ", ".join(
                    sorted({f"`{s['onednn_impl']}`" for s in mm['shapes']})) + ".", "",
                "![int8 matmul GOP/s](../bench/results/matmul.svg)", ""]
+    if any(is_subbyte(s) for s in mm["shapes"]):
+        section += ["### Sub-byte weights (fully_connected with coded weights)", "",
+                    "The same layer with int8, int4, ternary and binary weights "
+                    "(`gen_matmul.py --weight-bits`), in the same run and rounds as the table above. "
+                    "lowbit-compile stores the sub-byte ones as 4-, 2- and 1-bit codes "
+                    "(`lowbit-bitpack-weights`) that the kernels decode in registers; "
+                    "\"weight bytes\" and \"bits/weight\" are the `--weight-summary` of the "
+                    "native object (the packed kernel layout, padding included). "
+                    "oneDNN runs the same weights as int8 (it has no sub-byte int8 matmul); "
+                    "\"vs int8\" divides by the int8 row of the same M.", "",
+                    subbyte_table(mm, opts.get("weights")), ""]
     if models:
         section += ["### Whole models (one thread, batch 1)", "",
                     models.get("method", ""), "",

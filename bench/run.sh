@@ -10,7 +10,8 @@
 # Everything runs on ONE thread: OMP_NUM_THREADS=1 for oneDNN (Debian builds
 # it with OpenMP), intra/inter-op threads 1 for ONNX Runtime; Lowbit's code is
 # single-threaded. Environment knobs: BENCH_QUICK=1 (fewer, shorter rounds),
-# MATMUL_SHAPES="MxKxN ..." (bench/matmul/build.sh), BENCH_SKIP_MOBILENET=1,
+# MATMUL_SHAPES="MxKxN ..." and SUBBYTE_SHAPES="MxKxN ..." (int8/int4/
+# ternary/binary weights; bench/matmul/build.sh), BENCH_SKIP_MOBILENET=1,
 # BENCH_NO_BUILD=1 (skip the ninja step, use the compiler binary as built).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,4 +65,5 @@ fi
 
 echo "== bench: report"
 "$PY" "$ROOT/bench/report.py" --build="$BUILD" --matmul="$OUT/matmul.json" \
+  --weights="$OUT/matmul" \
   --models="$OUT/models.json" --peak="$OUT/peak.json" --results="$RES" --doc="$ROOT/docs/Performance.md"

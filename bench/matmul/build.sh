@@ -15,6 +15,12 @@ CXX="${CXX:-g++}"
 # M K N: a square GEMM and pointwise (1x1) convolutions of MobileNet/ResNet
 # at batch 1 as GEMMs (M = H*W, K = Cin, N = Cout).
 SHAPES="${MATMUL_SHAPES:-512x512x512 3136x64x64 784x128x256 196x256x512 49x1024x1024}"
+# Sub-byte weights: the same layer with int8, int4, ternary and binary
+# weights (gen_matmul.py --weight-bits), stored as 8-bit values or 4-, 2- and
+# 1-bit codes; named mm_MxKxN_w<bits>. Each object's weight summary
+# (lowbit-compile --weight-summary) goes beside it.
+SUBBYTE_SHAPES="${SUBBYTE_SHAPES:-1x512x512 64x512x512}"
+SUBBYTE_BITS="8 4 2 1"
 VARIANTS="native x86-64"
 
 mkdir -p "$OUT"
@@ -25,17 +31,29 @@ inc="$OUT/kernels.inc.tmp"
 } > "$inc"
 table=""
 objs=()
-for s in $SHAPES; do
-  IFS=x read -r m k n <<<"$s"
-  name="mm_${m}x${k}x${n}"
-  "$PY" "$HERE/gen_matmul.py" "$m" "$k" "$n" "$name" "$OUT"
+# add_model NAME M K N [gen_matmul.py options]: the model, compiled per variant.
+add_model() {
+  local name="$1" m="$2" k="$3" n="$4"
+  shift 4
+  "$PY" "$HERE/gen_matmul.py" "$m" "$k" "$n" "$name" "$OUT" "$@"
   for v in $VARIANTS; do
     prefix="${name}_${v//-/_}"
     "$COMPILE" "$OUT/$name.mlir" --emit=obj --mcpu="$v" \
-      --entry-name="$prefix" -o "$OUT/$prefix.o"
+      --entry-name="$prefix" --weight-summary="$OUT/$prefix.weights" \
+      -o "$OUT/$prefix.o"
     objs+=("$OUT/$prefix.o")
     echo "#include \"$prefix.h\"" >> "$inc"
     table+="LOWBIT_KERNEL(\"$name\", \"$v\", $prefix)"$'\n'
+  done
+}
+for s in $SHAPES; do
+  IFS=x read -r m k n <<<"$s"
+  add_model "mm_${m}x${k}x${n}" "$m" "$k" "$n"
+done
+for s in $SUBBYTE_SHAPES; do
+  IFS=x read -r m k n <<<"$s"
+  for b in $SUBBYTE_BITS; do
+    add_model "mm_${m}x${k}x${n}_w$b" "$m" "$k" "$n" --weight-bits="$b"
   done
 done
 {

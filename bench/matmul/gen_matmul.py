@@ -3,11 +3,17 @@
 parameters as raw binary for the oneDNN side and the exact reference.
 
     gen_matmul.py M K N NAME OUT_DIR [--act=u8|i8] [--seed=S]
+                  [--weight-bits=8|4|2|1]
 
 NAME.mlir: func @NAME(x: MxK activations) -> MxN int8
     acc = lowbit.fully_connected x, W (NxK int8, per output channel
           symmetric, narrow range [-127, 127]), bias (N int32)
     y   = lowbit.requantize acc (per-channel fixed-point M0, n) -> int8
+--weight-bits below 8 quantizes the same float weights to the value sets
+that lowbit-compile stores as codes (lowbit-bitpack-weights): 4 = int4 in
+[-7, 7] (15 values), 2 = ternary {-1, 0, 1} (threshold 0.7 * mean |w|, as
+in ternary weight networks), 1 = binary {-1, 1} (sign); the scale per
+channel is max |w| / 7 for int4 and mean |w| for the others.
 The weights and the bias are dense_resource blobs (a 1024x1024 weight as a
 printed dense<> literal would be several MB of decimal text).
 
@@ -60,8 +66,25 @@ def main():
     z_x = 128 if act == "u8" else 0
     # Per-channel symmetric weights with a spread of scales.
     w = rng.normal(0, 1, size=(n, k)) * rng.uniform(0.5, 2.0, size=(n, 1))
-    s_w = np.abs(w).max(axis=1) / 127
-    w_q = np.clip(np.round(w / s_w[:, None]), -127, 127).astype(np.int8)
+    bits = int(opts.get("weight-bits", 8))
+    if bits == 8:
+        s_w = np.abs(w).max(axis=1) / 127
+        w_q = np.clip(np.round(w / s_w[:, None]), -127, 127).astype(np.int8)
+        w_storage = "i8<-127:127>"
+    elif bits == 4:
+        s_w = np.abs(w).max(axis=1) / 7
+        w_q = np.clip(np.round(w / s_w[:, None]), -7, 7).astype(np.int8)
+        w_storage = "i8<-7:7>"
+    elif bits == 2:
+        s_w = np.abs(w).mean(axis=1)
+        w_q = (np.sign(w) * (np.abs(w) > 0.7 * s_w[:, None])).astype(np.int8)
+        w_storage = "i8<-1:1>"
+    elif bits == 1:
+        s_w = np.abs(w).mean(axis=1)
+        w_q = np.where(w < 0, -1, 1).astype(np.int8)
+        w_storage = "i8<-1:1>"
+    else:
+        sys.exit("--weight-bits must be 8, 4, 2 or 1")
     bias = rng.integers(-20000, 20000, size=n).astype(np.int32)
     # Output scale: the accumulator of uniform activations (std ~74 around the
     # zero point) maps to a std of ~32 stored units, so outputs use the range.
@@ -74,7 +97,7 @@ def main():
 
     q_x = (f"!quant.uniform<u8:f32, {s_x!r}:{z_x}>" if act == "u8"
            else f"!quant.uniform<i8:f32, {s_x!r}:{z_x}>")
-    q_w = "!quant.uniform<i8<-127:127>:f32:0, {%s}>" % ", ".join(
+    q_w = f"!quant.uniform<{w_storage}:f32:0, {{%s}}>" % ", ".join(
         repr(float(s)) for s in s_w)
     q_y = f"!quant.uniform<i8:f32, {s_y!r}:{z_y}>"
     join = lambda values: ", ".join(str(int(v)) for v in values)

@@ -4,6 +4,7 @@ differential tests of the graph-op lowerings (compiled code vs. lowbit-run),
 and optionally a batch of float32 inputs for it.
 
   random_cnn_model.py OUT.mlir --seed S [--inputs IN.npy] [--samples N]
+                      [--weight-levels L]
 
 The same seed always gives the same model and inputs. A model is a chain of
 4 to 8 ops on NCHW tensors with 8-bit per-tensor quantized activations
@@ -36,7 +37,11 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from random_model import (STORAGE, Model, f32_text, fixed_point,  # noqa
                           is_informative, pick_multiplier, pick_zero_point,
-                          quant_type, quantize, random_scale)
+                          quant_type, quantize, random_scale,
+                          restrict_levels)
+
+# --weight-levels: distinct values per conv weight tensor (None: any).
+WEIGHT_LEVELS = {}
 
 SIM_SAMPLES = 48
 
@@ -171,6 +176,9 @@ def conv(model, rng, x):
         amplitude = int(rng.choice([1, 5, 30, 127]))
         weights[f] = np.clip(zps[f] + rng.integers(-amplitude, amplitude + 1,
                                                    size=shape[1:]), w_lo, w_hi)
+    if WEIGHT_LEVELS.get("levels"):
+        weights = restrict_levels(rng, weights, w_lo, w_hi,
+                                  WEIGHT_LEVELS["levels"])
     wv = model.constant("w", weights, "i8", tensor_type(shape, w_type))
     zcol = np.array(zps)[:, None, None, None]
     acc = simulate_conv(x.nchw - x.zp, weights - zcol, groups, strides,
@@ -466,7 +474,10 @@ def main():
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--inputs", help="also write a float32 input batch")
     parser.add_argument("--samples", type=int, default=24)
+    parser.add_argument("--weight-levels", type=int,
+                        help="distinct values per conv weight tensor")
     args = parser.parse_args()
+    WEIGHT_LEVELS["levels"] = args.weight_levels
     text, shape, centre, spread = generate(args.seed)
     with open(args.out, "w") as f:
         f.write(text)

@@ -5,6 +5,7 @@ inputs for it made by make_inputs.py.
 
   random_model.py OUT.mlir --seed S [--inputs IN.npy] [--samples N]
                   [--rows M] [--depth K] [--channels N] [--input-storage T]
+                  [--weight-levels L]
 
 The same seed always gives the same model and inputs. A model is one or two
 lowbit.fully_connected + lowbit.requantize layers, sometimes followed by a
@@ -21,7 +22,9 @@ quant.scast round trip that reinterprets the output's storage. It covers:
   exact ties occur;
 - full-range, ReLU-like, ReLU6-like, narrow and single-value clamps;
 - single and double rounding attributes; int8, uint8 and int16 outputs;
-- weights and biases as dense or dense_resource constants.
+- weights and biases as dense or dense_resource constants;
+- with --weight-levels L, weight tensors of exactly L distinct values (as
+  many as fit), which lowbit-compile stores as 1-, 2- or 4-bit codes.
 
 Most multipliers are calibrated on a simulated batch drawn like the inputs,
 so that outputs spread over many values instead of saturating; the others
@@ -81,6 +84,16 @@ class Model:
         self.lines.append(f"  {result} = lowbit.constant {attr} : "
                           f"tensor<{shape}x{storage_type}> -> {result_type}")
         return result
+
+
+def restrict_levels(rng, weights, lo, hi, levels):
+    """`weights` remapped onto `levels` distinct values drawn from [lo, hi]
+    (each used at least once when there are enough weights), to exercise
+    lowbit-bitpack-weights' codes."""
+    values = rng.choice(np.arange(lo, hi + 1), size=levels, replace=False)
+    index = rng.integers(0, levels, size=weights.size)
+    index[:min(levels, weights.size)] = rng.permutation(levels)[:weights.size]
+    return values[rng.permutation(index)].reshape(weights.shape)
 
 
 def f32_text(value):
@@ -195,6 +208,9 @@ def layer(model, rng, x, q, in_storage, in_zp, in_type, last):
                                                    size=depth), w_lo, w_hi)
     if rng.random() < 0.2:  # a row at an end of the range
         weights[0, :] = w_hi if rng.random() < 0.5 else w_lo
+    if OVERRIDES.get("weight_levels"):
+        weights = restrict_levels(rng, weights, w_lo, w_hi,
+                                  OVERRIDES["weight_levels"])
     w_shape = f"{channels}x{depth}"
     w = model.constant("w", weights, "i8", f"tensor<{w_shape}x{w_type}>")
 
@@ -342,8 +358,11 @@ def main():
     parser.add_argument("--depth", type=int, help="K of the first layer")
     parser.add_argument("--channels", type=int, help="N of every layer")
     parser.add_argument("--input-storage", choices=["i8", "u8"])
+    parser.add_argument("--weight-levels", type=int,
+                        help="distinct values per weight tensor (1 to 256)")
     args = parser.parse_args()
-    for key in ["rows", "depth", "channels", "input_storage"]:
+    for key in ["rows", "depth", "channels", "input_storage",
+                "weight_levels"]:
         if getattr(args, key):
             OVERRIDES[key] = getattr(args, key)
     text, rows, depth, spread = generate(args.seed)

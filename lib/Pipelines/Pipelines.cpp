@@ -15,8 +15,8 @@ using namespace mlir;
 using namespace mlir::lowbit;
 
 static constexpr Phase kPhases[] = {Phase::Quantize, Phase::Export,
-                                    Phase::Linalg, Phase::Bufferize,
-                                    Phase::LLVM};
+                                    Phase::Pack,     Phase::Linalg,
+                                    Phase::Bufferize, Phase::LLVM};
 
 StringRef mlir::lowbit::getPhaseName(Phase phase) {
   switch (phase) {
@@ -24,6 +24,8 @@ StringRef mlir::lowbit::getPhaseName(Phase phase) {
     return "quantize";
   case Phase::Export:
     return "export";
+  case Phase::Pack:
+    return "pack";
   case Phase::Linalg:
     return "linalg";
   case Phase::Bufferize:
@@ -83,15 +85,17 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
       pipeline += "{name=" + options.entryName + "}";
     return pipeline;
   }
+  case Phase::Pack:
+    return "func.func(lowbit-fold-binarize-threshold),"
+           "lowbit-bitpack-weights{bitpack=" + options.bitpack +
+           "},lowbit-pack-weights{target-isa=" + options.targetIsa + "}";
   case Phase::Linalg: {
     std::string requantizeOptions =
         std::string("allow-i32-requantize=") +
         (options.allowI32Requantize ? "true" : "false") +
         " test-plant-rounding-error=" +
         (options.testPlantRoundingError ? "true" : "false");
-    return "func.func(lowbit-fold-binarize-threshold),"
-           "lowbit-pack-weights{target-isa=" + options.targetIsa + "}," +
-           "convert-lowbit-to-vector{" + requantizeOptions + "}," +
+    return "convert-lowbit-to-vector{" + requantizeOptions + "}," +
            "convert-lowbit-binary-to-vector{target-isa=" + options.targetIsa +
            "}," +
            "convert-lowbit-to-linalg{" + requantizeOptions +
@@ -148,6 +152,11 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Dot-product instruction set of the kernels: generic, "
                      "avx512vnni, avx2, neon-dotprod or neon"),
       llvm::cl::init("generic")};
+  Option<std::string> bitpack{
+      *this, "bitpack",
+      llvm::cl::desc("Weights with at most 16 distinct values as codes: "
+                     "auto or off"),
+      llvm::cl::init("auto")};
 };
 } // namespace
 
@@ -157,12 +166,13 @@ void mlir::lowbit::registerAllLowbitPasses() {
   registerLowbitPasses();
   PassPipelineRegistration<LowerToLLVMOptions>(
       "lowbit-lower-to-llvm",
-      "Run every phase of lowbit-compile: quantize, export, linalg, "
+      "Run every phase of lowbit-compile: quantize, export, pack, linalg, "
       "bufferize, llvm",
       [](OpPassManager &pm, const LowerToLLVMOptions &cli) {
         PipelineOptions options;
         options.entryName = cli.entryName;
         options.targetIsa = cli.targetIsa;
+        options.bitpack = cli.bitpack;
         for (Phase phase : kPhases)
           (void)buildPhase(pm, phase, options);
       });

@@ -134,6 +134,13 @@ mlir::lowbit::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
       function.addFnAttr("target-features", machine.getTargetFeatureString());
   }
 
+  // Constants (weights, tables) become named local symbols instead of
+  // private labels, so that object tools show each one and its size
+  // (llvm-nm -S; lowbit-compile --weight-summary names them).
+  for (llvm::GlobalVariable &global : llvmModule->globals())
+    if (global.hasPrivateLinkage() && global.isConstant())
+      global.setLinkage(llvm::GlobalValue::InternalLinkage);
+
   llvm::LoopAnalysisManager loopAnalyses;
   llvm::FunctionAnalysisManager functionAnalyses;
   llvm::CGSCCAnalysisManager cgsccAnalyses;

@@ -3,7 +3,10 @@
 // file's name ("phases"); --entry-name overrides it.
 //
 // RUN: lowbit-compile %s --until=export -o - | FileCheck %s --check-prefix=EXPORT
-// RUN: lowbit-compile %s --until=linalg -o - | FileCheck %s --check-prefix=LINALG
+// RUN: lowbit-compile %s --until=pack -o - | FileCheck %s --check-prefix=PACK
+// The LINALG checks follow the int8 weights (--bitpack=off); with codes,
+// the contraction reads the code bytes instead (PACK).
+// RUN: lowbit-compile %s --until=linalg --bitpack=off -o - | FileCheck %s --check-prefix=LINALG
 // RUN: lowbit-compile %s --until=linalg --no-i32-requantize -o - | FileCheck %s --check-prefix=LINALG64
 // RUN: lowbit-compile %s --until=linalg --rounding=double -o - | FileCheck %s --check-prefix=DOUBLE
 // RUN: lowbit-compile %s --until=bufferize -o - | FileCheck %s --check-prefix=BUF
@@ -72,6 +75,10 @@ func.func @tiny(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5:-1>>) -> tensor<2x2x!q
 
 // LINALG-LABEL: func.func @phases_run(
 // LINALG-SAME: %[[IN:[^:]*]]: memref<2x3xi8>, %[[OUT:[^:]*]]: memref<2x2xi8>) -> i32
+// The pack phase stores the six distinct weights as 4-bit codes
+// (lowbit-bitpack-weights); the generic target packs nothing else.
+// PACK: lowbit.coded_constant dense<{{\[\[}}67, 5], [18, 0]]> : tensor<2x2xi8> bits 4 table [-3, -2, -1, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+// PACK: lowbit.fully_connected
 // LINALG-DAG: %[[ZW:.*]] = arith.constant dense<[0, 2]> : tensor<2xi32>
 // LINALG-DAG: %[[M:.*]] = arith.constant dense<[1073741824, 1518500250]> : tensor<2xi32>
 // LINALG-DAG: %[[R:.*]] = arith.constant dense<[1, 6]> : tensor<2xi32>

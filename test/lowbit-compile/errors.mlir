@@ -46,7 +46,7 @@ func.func @two_inputs(%x: tensor<4x!quant.uniform<i8:f32, 1.0>>, %y: tensor<4x!q
 // -o; an output directory that does not exist; a C compiler that does not
 // exist for --emit=exe.
 // RUN: not lowbit-compile %t/good.mlir --until=quantise -o %t/out.mlir 2>&1 | FileCheck %s --check-prefix=PHASE
-// PHASE: error: unknown phase 'quantise' (phases: quantize, export, linalg, bufferize, llvm)
+// PHASE: error: unknown phase 'quantise' (phases: quantize, export, pack, linalg, bufferize, llvm)
 // RUN: test ! -e %t/out.mlir
 
 // RUN: not lowbit-compile %t/good.mlir --emit=wasm -o %t/out.o 2>&1 | FileCheck %s --check-prefix=EMIT

@@ -14,7 +14,8 @@
 // CHECK-NEXT: =single
 // CHECK-NEXT: =double
 // CHECK: Pass Pipelines:
-// CHECK: --lowbit-lower-to-llvm {{ *}}- {{ *}}Run every phase of lowbit-compile: quantize, export, linalg, bufferize, llvm
+// CHECK: --lowbit-lower-to-llvm {{ *}}- {{ *}}Run every phase of lowbit-compile: quantize, export, pack, linalg, bufferize, llvm
+// CHECK-NEXT: --bitpack=<string>
 // CHECK-NEXT: --name=<string>
 
 // The pipeline runs end to end from lowbit-opt as well.

@@ -4,6 +4,7 @@
 //                  [--mtriple=T] [--mcpu=C] [--mattr=A] [--entry-name=N]
 //                  [--until=PHASE] [--rounding=single|double] [--cc=CC]
 //                  [--target-isa=generic|avx512vnni|avx2|neon-dotprod|neon]
+//                  [--bitpack=auto|off] [--weight-summary=FILE]
 //
 // Runs the named phases of lib/Pipelines on a quantized MLIR model, then
 // translates to LLVM IR and emits code for the target machine in process.
@@ -13,6 +14,7 @@
 
 #include "lowbit/Dialect/Lowbit/Transforms/ModelInterface.h"
 #include "lowbit/Dialect/Lowbit/Transforms/CalibrationData.h"
+#include "lowbit/Dialect/Lowbit/Transforms/WeightSummary.h"
 #include "lowbit/Frontend/ONNX/ImportONNX.h"
 #include "lowbit/Reference/LayerReport.h"
 #include "lowbit/Pipelines/Pipelines.h"
@@ -145,6 +147,16 @@ cl::opt<std::string> targetIsa(
              "generic (the portable loops), avx512vnni, avx2, neon-dotprod "
              "or neon (default: the best the target has)"),
     cl::cat(category));
+cl::opt<std::string> bitpack(
+    "bitpack",
+    cl::desc("Constant weights with at most 16 distinct values as 1-, 2- or "
+             "4-bit codes and a table: auto (default) or off (int8)"),
+    cl::init("auto"), cl::cat(category));
+cl::opt<std::string> weightSummary(
+    "weight-summary",
+    cl::desc("Write the stored weight bytes and bits per weight of every "
+             "layer (after the pack phase) to this file ('-': stdout)"),
+    cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string>
     cCompiler("cc",
               cl::desc("C compiler used to link --emit=exe (default: cc, or "
@@ -312,16 +324,37 @@ static LogicalResult compile(MLIRContext &context) {
   }
   options.targetIsa =
       targetIsa.empty() ? selectKernelIsa(*machine) : targetIsa.getValue();
+  options.bitpack = bitpack;
 
-  PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
-    return failure();
-  for (int phase = static_cast<int>(Phase::Export);
-       phase <= static_cast<int>(lastPhase); ++phase)
-    if (failed(buildPhase(pm, static_cast<Phase>(phase), options)))
+  // Up to the pack phase (where the weight summary is taken), then the rest.
+  auto runPhases = [&](Phase first, Phase last) -> LogicalResult {
+    if (static_cast<int>(first) > static_cast<int>(last))
+      return success();
+    PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm)))
       return failure();
-  if (failed(pm.run(*module)))
+    for (int phase = static_cast<int>(first);
+         phase <= static_cast<int>(last); ++phase)
+      if (failed(buildPhase(pm, static_cast<Phase>(phase), options)))
+        return failure();
+    return pm.run(*module);
+  };
+  bool summarize = !weightSummary.empty();
+  Phase packLast = summarize && static_cast<int>(lastPhase) >=
+                                    static_cast<int>(Phase::Pack)
+                       ? Phase::Pack
+                       : lastPhase;
+  if (failed(runPhases(Phase::Export, packLast)))
     return failure();
+  if (summarize && packLast == Phase::Pack) {
+    if (failed(writeOutput(weightSummary, [&](llvm::raw_pwrite_stream &os) {
+          printWeightSummary(collectLayerWeights(*module), os);
+          return success();
+        })))
+      return failure();
+    if (failed(runPhases(Phase::Linalg, lastPhase)))
+      return failure();
+  }
 
   if (emitKind == EmitKind::MLIR)
     return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {

@@ -27,6 +27,9 @@ enum class Phase {
   Quantize,
   /// Give the model its C entry point and boundary helpers.
   Export,
+  /// Constant weights as bit-packed codes (lowbit-bitpack-weights) and
+  /// packed for the SIMD kernels of the target (lowbit-pack-weights).
+  Pack,
   /// lowbit ops on quantized tensors -> linalg/arith on storage types.
   Linalg,
   /// Tensors -> buffers.
@@ -50,6 +53,9 @@ struct PipelineOptions {
   /// kernels (`target-isa` of lowbit-pack-weights): generic (none),
   /// avx512vnni, avx2, neon-dotprod or neon.
   std::string targetIsa = "generic";
+  /// Weights with at most 16 distinct values as 1/2/4-bit codes: auto or
+  /// off (`bitpack` of lowbit-bitpack-weights).
+  std::string bitpack = "auto";
   /// Allow the 32-bit requantize lowering where it is exact.
   bool allowI32Requantize = true;
   /// Test only: plant an off-by-one in single rounding (ties round down) to

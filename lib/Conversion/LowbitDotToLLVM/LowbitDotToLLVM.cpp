@@ -82,6 +82,44 @@ public:
   }
 };
 
+/// decode_codes as one byte shuffle: vpshufb with the table in every
+/// 128-bit lane (x86), tbl (AArch64).
+class DecodeCodesLowering : public OpRewritePattern<DecodeCodesOp> {
+public:
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DecodeCodesOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value codes = op.getCodes(), table = op.getTable();
+    Type type = codes.getType();
+    Value result;
+    switch (op.getIsa()) {
+    case KernelIsa::Avx512Vnni: {
+      SmallVector<int64_t> lanes;
+      for (int64_t i = 0; i < 64; ++i)
+        lanes.push_back(i % 16);
+      Value wide =
+          vector::ShuffleOp::create(rewriter, loc, table, table, lanes);
+      result = callIntrinsic(rewriter, loc, "llvm.x86.avx512.pshuf.b.512",
+                             type, {wide, codes});
+      break;
+    }
+    case KernelIsa::Avx2:
+      result = callIntrinsic(rewriter, loc, "llvm.x86.ssse3.pshuf.b.128", type,
+                             {table, codes});
+      break;
+    case KernelIsa::NeonDotprod:
+    case KernelIsa::Neon:
+      result = callIntrinsic(rewriter, loc, "llvm.aarch64.neon.tbl1.v16i8",
+                             type, {table, codes});
+      break;
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct ConvertLowbitDotToLLVMPass
     : public lowbit::impl::ConvertLowbitDotToLLVMBase<
           ConvertLowbitDotToLLVMPass> {
@@ -97,5 +135,6 @@ struct ConvertLowbitDotToLLVMPass
 
 void mlir::lowbit::populateLowbitDotToLLVMPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<DotAccumulateLowering>(patterns.getContext());
+  patterns.add<DotAccumulateLowering, DecodeCodesLowering>(
+      patterns.getContext());
 }

@@ -2,6 +2,8 @@
 
 #include "PatternsInternal.h"
 
+#include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
+
 using namespace mlir;
 using namespace mlir::lowbit;
 
@@ -63,9 +65,19 @@ public:
       init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
     }
 
+    // Coded weights: read code bytes [N, ceil(K / P)] and decode in the body.
+    std::optional<CodedWeightOperands> coded;
+    AffineExpr weightColumn = k;
+    if (auto codedConstant =
+            op.getWeight().getDefiningOp<CodedConstantOp>()) {
+      coded = createCodedWeightOperands(rewriter, loc, codedConstant);
+      weight = coded->codes;
+      weightColumn = k.floorDiv(getCodesPerByte(coded->bits));
+    }
     SmallVector<Value> inputs{input, weight};
-    SmallVector<AffineMap> maps{AffineMap::get(3, 0, {m, k}, context),
-                                AffineMap::get(3, 0, {n, k}, context)};
+    SmallVector<AffineMap> maps{
+        AffineMap::get(3, 0, {m, k}, context),
+        AffineMap::get(3, 0, {n, weightColumn}, context)};
     if (perChannelZeroPoint) {
       SmallVector<int32_t> zeroPoints(weightZeroPoints.begin(),
                                       weightZeroPoints.end());
@@ -82,10 +94,13 @@ public:
           Value weightZeroPoint = perChannelZeroPoint
                                       ? args[2]
                                       : constantI32(b, l, weightZeroPoints[0]);
+          Value w = coded ? decodeWeight(b, l, *coded, args[1],
+                                         linalg::IndexOp::create(b, l, 2))
+                          : args[1];
           linalg::YieldOp::create(
               b, l,
               accumulateCenteredProduct(b, l, args.back(), args[0],
-                                        inputQuant, args[1], weightQuant,
+                                        inputQuant, w, weightQuant,
                                         weightZeroPoint));
         });
     rewriter.replaceOp(op, contraction.getResult(0));

@@ -16,6 +16,8 @@
 
 #include "PatternsInternal.h"
 
+#include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
+
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -176,18 +178,44 @@ public:
     ArrayRef<int64_t> s = op.getStrides(), d = op.getDilations();
     AffineExpr n, f, oh, ow, c, kh, kw;
     bindDims(context, n, f, oh, ow, c, kh, kw);
-    SmallVector<Value> inputs{padded, adaptor.getWeight()};
+    // Coded weights: read code bytes [F, ceil(C/G * KH * KW / P)] at the
+    // position r = (c * KH + kh) * KW + kw of the element in its filter's row
+    // and decode in the body.
+    int64_t kernelH = weightType.getDimSize(2);
+    int64_t kernelW = weightType.getDimSize(3);
+    AffineExpr rowPosition = (c * kernelH + kh) * kernelW + kw;
+    std::optional<CodedWeightOperands> coded;
+    Value weight = adaptor.getWeight();
+    AffineMap weightMap = AffineMap::get(7, 0, {f, c, kh, kw}, context);
+    if (auto codedConstant =
+            op.getWeight().getDefiningOp<CodedConstantOp>()) {
+      coded = createCodedWeightOperands(rewriter, loc, codedConstant);
+      weight = coded->codes;
+      weightMap = AffineMap::get(
+          7, 0, {f, rowPosition.floorDiv(getCodesPerByte(coded->bits))},
+          context);
+    }
+    SmallVector<Value> inputs{padded, weight};
     SmallVector<AffineMap> maps{
         AffineMap::get(7, 0,
                        {n, f.floorDiv(filtersPerGroup) * channelsPerGroup + c,
                         oh * s[0] + kh * d[0], ow * s[1] + kw * d[1]},
                        context),
-        AffineMap::get(7, 0, {f, c, kh, kw}, context)};
+        weightMap};
     if (perChannelZeroPoint) {
       SmallVector<int32_t> zeroPoints(weightZeroPoints.begin(),
                                       weightZeroPoints.end());
       inputs.push_back(createI32Vector(rewriter, loc, zeroPoints));
       maps.push_back(AffineMap::get(7, 0, {f}, context));
+    }
+    if (coded) {
+      // The code operand does not show the extents of (c, kh, kw): an
+      // unread operand gives them.
+      inputs.push_back(tensor::EmptyOp::create(
+          rewriter, loc,
+          ArrayRef<int64_t>{channelsPerGroup, kernelH, kernelW},
+          rewriter.getI8Type()));
+      maps.push_back(AffineMap::get(7, 0, {c, kh, kw}, context));
     }
     maps.push_back(AffineMap::get(7, 0, {n, f, oh, ow}, context));
     using utils::IteratorType;
@@ -199,10 +227,24 @@ public:
           Value zw = perChannelZeroPoint
                          ? args[2]
                          : constantI32(b, l, weightZeroPoints[0]);
+          Value w = args[1];
+          if (coded) {
+            auto dim = [&](unsigned i) {
+              return linalg::IndexOp::create(b, l, i).getResult();
+            };
+            auto mulAdd = [&](Value x, int64_t scale, Value y) -> Value {
+              Value scaled = arith::MulIOp::create(
+                  b, l, x, arith::ConstantIndexOp::create(b, l, scale));
+              return arith::AddIOp::create(b, l, scaled, y);
+            };
+            Value position =
+                mulAdd(mulAdd(dim(4), kernelH, dim(5)), kernelW, dim(6));
+            w = decodeWeight(b, l, *coded, args[1], position);
+          }
           linalg::YieldOp::create(
               b, l,
               accumulateCenteredProduct(b, l, args.back(), args[0],
-                                        inputQuant, args[1], weightQuant, zw));
+                                        inputQuant, w, weightQuant, zw));
         });
     rewriter.replaceOp(op, conv.getResult(0));
     return success();

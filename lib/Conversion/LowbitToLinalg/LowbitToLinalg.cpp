@@ -67,7 +67,7 @@ struct ConvertLowbitToLinalgPass
     target.addIllegalDialect<LowbitDialect>();
     // Steps of the packed kernels (convert-lowbit-to-vector) stay until
     // convert-lowbit-dot-to-llvm.
-    target.addLegalOp<DotAccumulateOp>();
+    target.addLegalOp<DotAccumulateOp, DecodeCodesOp>();
     target.addIllegalOp<quant::StorageCastOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
@@ -97,6 +97,7 @@ void mlir::lowbit::populateLowbitToLinalgConversionPatterns(
     bool allowI32Requantize, bool testPlantRoundingError) {
   patterns.add<ConstantLowering, StorageCastLowering>(converter,
                                                       patterns.getContext());
+  populateCodedConstantLoweringPatterns(converter, patterns);
   populateFullyConnectedLoweringPatterns(converter, patterns);
   populateGraphOpLoweringPatterns(converter, patterns);
   populateBinaryOpLoweringPatterns(converter, patterns);

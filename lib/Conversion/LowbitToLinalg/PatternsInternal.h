@@ -27,6 +27,27 @@ void populateRequantizeLoweringPatterns(const TypeConverter &converter,
                                         bool allowI32Requantize,
                                         bool testPlantRoundingError);
 
+/// lowbit.coded_constant as an arith.constant of its decoded values, for
+/// users that do not read codes (CodedWeights.cpp).
+void populateCodedConstantLoweringPatterns(const TypeConverter &converter,
+                                           RewritePatternSet &patterns);
+
+/// The weight operand of a linalg.generic that reads the codes of a
+/// lowbit.coded_constant: `codes` [rows, bytes] (arith.constant), `table`
+/// tensor<2^b x i8>.
+struct CodedWeightOperands {
+  Value codes;
+  Value table;
+  int64_t bits;
+};
+CodedWeightOperands createCodedWeightOperands(OpBuilder &b, Location loc,
+                                              CodedConstantOp coded);
+/// The stored weight of element `position` (index) of its row, inside a
+/// linalg.generic body: table[(byte >> b * (position % P)) & (2^b - 1)],
+/// where `byte` is codes[row, position floordiv P].
+Value decodeWeight(OpBuilder &b, Location loc, const CodedWeightOperands &w,
+                   Value byte, Value position);
+
 /// Widens a stored value to i32 according to the signedness of `type`.
 inline Value extendStored(OpBuilder &b, Location loc, Value stored,
                           quant::QuantizedType type) {

@@ -104,18 +104,55 @@ Value DotMicroKernel::broadcastActivations(OpBuilder &b, Location loc,
       splat);
 }
 
+/// The bytes of part `part` of the packed (int8 or code) weights at
+/// [block, kb, *].
+static Value loadPart(OpBuilder &b, Location loc, Value packed, Value block,
+                      Value kb, int64_t part, int64_t bytes) {
+  Value offset = arith::ConstantIndexOp::create(b, loc, part * bytes);
+  Value padding = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+  return vector::TransferReadOp::create(
+      b, loc, VectorType::get({bytes}, b.getI8Type()), packed,
+      ValueRange{block, kb, offset}, padding, ArrayRef<bool>{true});
+}
+
+/// The weights as the instruction takes them: int8, or widened to 16 bits
+/// for AVX2's vpmaddwd.
+static Value widenForIsa(OpBuilder &b, Location loc, KernelIsa isa,
+                         Value weights) {
+  if (isa != KernelIsa::Avx2)
+    return weights;
+  int64_t lanes = cast<VectorType>(weights.getType()).getNumElements();
+  return arith::ExtSIOp::create(
+      b, loc, VectorType::get({lanes}, b.getI16Type()), weights);
+}
+
 Value DotMicroKernel::loadWeights(OpBuilder &b, Location loc, Value packed,
                                   Value block, Value kb, int64_t part) const {
   int64_t bytes = kPackedChannelBlock * getKGroup() / getNumParts();
-  Value offset = arith::ConstantIndexOp::create(b, loc, part * bytes);
-  Value padding = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-  Value weights = vector::TransferReadOp::create(
-      b, loc, VectorType::get({bytes}, b.getI8Type()), packed,
-      ValueRange{block, kb, offset}, padding, ArrayRef<bool>{true});
-  if (isa == KernelIsa::Avx2)
-    return arith::ExtSIOp::create(
-        b, loc, VectorType::get({bytes}, b.getI16Type()), weights);
-  return weights;
+  return widenForIsa(b, loc, isa,
+                     loadPart(b, loc, packed, block, kb, part, bytes));
+}
+
+Value DotMicroKernel::loadCodedWeights(OpBuilder &b, Location loc,
+                                       Value packed, Value block, Value ks,
+                                       int64_t sub, int64_t part, int64_t bits,
+                                       Value table) const {
+  int64_t bytes = kPackedChannelBlock * getKGroup() / getNumParts();
+  Value codes = loadPart(b, loc, packed, block, ks, part, bytes);
+  auto type = cast<VectorType>(codes.getType());
+  auto splat = [&](int64_t value) {
+    return arith::ConstantOp::create(
+        b, loc, DenseIntElementsAttr::get(type, APInt(8, value)));
+  };
+  if (sub > 0)
+    codes = arith::ShRUIOp::create(b, loc, codes, splat(bits * sub));
+  // The codes of the top slot need no mask: the shift cleared the rest.
+  if (bits * (sub + 1) < 8)
+    codes = arith::AndIOp::create(b, loc, codes, splat((1 << bits) - 1));
+  Value weights =
+      DecodeCodesOp::create(b, loc, KernelIsaAttr::get(b.getContext(), isa),
+                            codes, table);
+  return widenForIsa(b, loc, isa, weights);
 }
 
 Value DotMicroKernel::accumulate(OpBuilder &b, Location loc, Value acc,

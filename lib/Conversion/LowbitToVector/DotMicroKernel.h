@@ -38,6 +38,13 @@ public:
   /// Part `part` of the packed weights at [block, kb, *].
   Value loadWeights(OpBuilder &b, Location loc, Value packed, Value block,
                     Value kb, int64_t part) const;
+  /// Part `part` of the coded packed weights of group P * ks + sub
+  /// (PackedLayout.h, "Coded weights"): the code bytes at [block, ks, *],
+  /// shifted right by bits * sub and masked, mapped through `table`
+  /// (vector<16xi8>, the table minus dw, zero padded) by decode_codes.
+  Value loadCodedWeights(OpBuilder &b, Location loc, Value packed, Value block,
+                         Value ks, int64_t sub, int64_t part, int64_t bits,
+                         Value table) const;
   /// acc + the products of `activations` and `weights`, per channel lane.
   Value accumulate(OpBuilder &b, Location loc, Value acc, Value activations,
                    Value weights) const;

@@ -8,6 +8,8 @@
 //       R x B x parts accumulators in vector registers (scf.for iter_args)
 //       for each group of G values of K: one DotMicroKernel step per
 //         (row, block, part); a last masked step for K % G
+//         (coded weights: a loop over super-groups of P groups sharing
+//         their code bytes, P steps unrolled in it, then the groups left)
 //       epilogue per (row, block): + bias - row_sum_weights * sum_k x,
 //         requantize (buildRequantize on vector<16xi32>), narrow, store
 //
@@ -52,7 +54,8 @@ private:
                  int64_t blocks, bool masked, Value out);
   SmallVector<Value> emitStep(OpBuilder &b, Value row0, Value block0,
                               int64_t rows, int64_t blocks, Value kb,
-                              bool inBounds, ValueRange accs);
+                              Value ks, int64_t sub, bool inBounds,
+                              ValueRange accs);
   Value emitEpilogue(OpBuilder &b, Value row, Value block,
                      ArrayRef<Value> parts, bool masked, Value out);
 
@@ -68,6 +71,10 @@ private:
 
   Value input, packed, bias, rowSumWeights, rowSums, rows, mainRows;
   int64_t depth = 0, channels = 0;
+  /// Coded weights: bits per code (0 for int8 weights), groups of K per
+  /// code byte (P; 1 for int8 weights) and the table as vector<16xi8>.
+  int64_t codeBits = 0, groupsPerByte = 1;
+  Value codeTable;
   Type outputElement;
   /// Per requantize parameter: a [padded N] tensor (per channel) or a
   /// vector<16> splat (per tensor).
@@ -88,6 +95,16 @@ Value KernelEmitter::emit(OpBuilder &b) {
   depth = inputType.getDimSize(1);
   channels = op.getOutput().getType().getDimSize(1);
   outputElement = outputQuant.getStorageType();
+  if (std::optional<int64_t> bits = op.getCodeBits()) {
+    codeBits = *bits;
+    groupsPerByte = getCodesPerByte(codeBits);
+    SmallVector<int8_t> table(16, 0);
+    llvm::copy(*op.getCodeTable(), table.begin());
+    codeTable = arith::ConstantOp::create(
+        b, loc,
+        DenseIntElementsAttr::get(VectorType::get({16}, b.getI8Type()),
+                                  ArrayRef<int8_t>(table)));
+  }
   rows = tensor::DimOp::create(b, loc, input, 0);
   Value tileRows = index(b, kernel.getTileRows());
   mainRows = arith::SubIOp::create(
@@ -159,7 +176,12 @@ Value KernelEmitter::emit(OpBuilder &b) {
   // Full panels, then single full blocks, then the partial last block.
   int64_t fullBlocks = channels / kPackedChannelBlock;
   int64_t allBlocks = getPackedWeightShape(op.getIsa(), channels, depth)[0];
+  // Coded weights keep a decoded weight vector per block live next to the
+  // accumulators: at most 2 blocks per tile, so that the registers hold
+  // them without spilling (AVX-512: 6 x 4 accumulators spilled).
   int64_t panelBlocks = kernel.getTileBlocks();
+  if (codeBits)
+    panelBlocks = std::min<int64_t>(panelBlocks, 2);
   int64_t panelEnd = fullBlocks / panelBlocks * panelBlocks;
   out = emitPanels(b, 0, panelEnd, panelBlocks, /*masked=*/false, out);
   out = emitPanels(b, panelEnd, fullBlocks, 1, /*masked=*/false, out);
@@ -205,21 +227,39 @@ Value KernelEmitter::emitTile(OpBuilder &b, Value row0, Value block0,
       b, loc, DenseIntElementsAttr::get(partType, APInt(32, 0)));
   SmallVector<Value> accs(tileRows * blocks * parts, zero);
 
+  // Groups of K: a loop over super-groups of P groups (P = 1 for int8
+  // weights) with the P steps unrolled, the full groups left, then the
+  // partial last group.
   int64_t group = kernel.getKGroup();
   int64_t fullGroups = depth / group;
-  if (fullGroups > 0) {
+  int64_t fullSupers = fullGroups / groupsPerByte;
+  if (fullSupers > 0) {
     auto loop = scf::ForOp::create(
-        b, loc, index(b, 0), index(b, fullGroups), index(b, 1), accs,
-        [&](OpBuilder &lb, Location, Value kb, ValueRange args) {
-          scf::YieldOp::create(lb, loc,
-                               emitStep(lb, row0, block0, tileRows, blocks,
-                                        kb, /*inBounds=*/true, args));
+        b, loc, index(b, 0), index(b, fullSupers), index(b, 1), accs,
+        [&](OpBuilder &lb, Location, Value ks, ValueRange args) {
+          SmallVector<Value> stepAccs(args.begin(), args.end());
+          for (int64_t sub = 0; sub < groupsPerByte; ++sub) {
+            Value kb = ks;
+            if (groupsPerByte > 1)
+              kb = arith::MulIOp::create(lb, loc, ks,
+                                         index(lb, groupsPerByte));
+            if (sub > 0)
+              kb = arith::AddIOp::create(lb, loc, kb, index(lb, sub));
+            stepAccs = emitStep(lb, row0, block0, tileRows, blocks, kb, ks,
+                                sub, /*inBounds=*/true, stepAccs);
+          }
+          scf::YieldOp::create(lb, loc, stepAccs);
         });
     accs = llvm::to_vector_of<Value>(loop.getResults());
   }
+  for (int64_t kb = fullSupers * groupsPerByte; kb < fullGroups; ++kb)
+    accs = emitStep(b, row0, block0, tileRows, blocks, index(b, kb),
+                    index(b, kb / groupsPerByte), kb % groupsPerByte,
+                    /*inBounds=*/true, accs);
   if (depth % group)
     accs = emitStep(b, row0, block0, tileRows, blocks, index(b, fullGroups),
-                    /*inBounds=*/false, accs);
+                    index(b, fullGroups / groupsPerByte),
+                    fullGroups % groupsPerByte, /*inBounds=*/false, accs);
 
   for (int64_t r = 0; r < tileRows; ++r) {
     Value row = arith::AddIOp::create(b, loc, row0, index(b, r));
@@ -235,14 +275,19 @@ Value KernelEmitter::emitTile(OpBuilder &b, Value row0, Value block0,
 
 SmallVector<Value> KernelEmitter::emitStep(OpBuilder &b, Value row0,
                                            Value block0, int64_t tileRows,
-                                           int64_t blocks, Value kb,
-                                           bool inBounds, ValueRange accs) {
+                                           int64_t blocks, Value kb, Value ks,
+                                           int64_t sub, bool inBounds,
+                                           ValueRange accs) {
   int64_t group = kernel.getKGroup();
   int64_t parts = kernel.getNumParts();
   Value k = arith::MulIOp::create(b, loc, kb, index(b, group));
-  // Past the end of a row (the last, partial group) the padding value meets
-  // zero weights.
-  Value padding = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+  // Past the end of a row (the last, partial group) the padding is the
+  // stored value that the instruction sees as 0 (a = x - dx = 0): padded
+  // int8 weights are zero, but a code 0 may decode to any weight.
+  int64_t dx = getActivationOffset(op.getIsa(),
+                                   op.getInputQuantizedType().isSigned());
+  Value padding = arith::ConstantOp::create(
+      b, loc, b.getI8IntegerAttr(static_cast<int8_t>(dx)));
   SmallVector<Value> activations;
   for (int64_t r = 0; r < tileRows; ++r) {
     Value row = arith::AddIOp::create(b, loc, row0, index(b, r));
@@ -255,7 +300,10 @@ SmallVector<Value> KernelEmitter::emitStep(OpBuilder &b, Value row0,
   for (int64_t j = 0; j < blocks; ++j) {
     Value block = arith::AddIOp::create(b, loc, block0, index(b, j));
     for (int64_t p = 0; p < parts; ++p) {
-      Value weights = kernel.loadWeights(b, loc, packed, block, kb, p);
+      Value weights =
+          codeBits ? kernel.loadCodedWeights(b, loc, packed, block, ks, sub,
+                                             p, codeBits, codeTable)
+                   : kernel.loadWeights(b, loc, packed, block, kb, p);
       for (int64_t r = 0; r < tileRows; ++r) {
         Value &acc = result[(r * blocks + j) * parts + p];
         acc = kernel.accumulate(b, loc, acc, activations[r], weights);

@@ -38,3 +38,33 @@ func.func @neon(%acc: vector<4xi32>, %a: vector<16xi8>, %w: vector<16xi8>) -> ve
   %r = lowbit.dot_accumulate <neon> %acc, %a, %w : vector<16xi8>, vector<16xi8> into vector<4xi32>
   return %r : vector<4xi32>
 }
+
+// decode_codes: one byte shuffle through the 16-entry table, repeated in
+// every 128-bit lane for vpshufb on zmm.
+// CHECK-LABEL: func.func @decode_vnni
+// CHECK: %[[T:.*]] = vector.shuffle %arg1, %arg1 [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, {{.*}}, 14, 15] : vector<16xi8>, vector<16xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.pshuf.b.512"(%[[T]], %arg0) : (vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+func.func @decode_vnni(%c: vector<64xi8>, %t: vector<16xi8>) -> vector<64xi8> {
+  %r = lowbit.decode_codes <avx512vnni> %c, %t : vector<64xi8>, vector<16xi8>
+  return %r : vector<64xi8>
+}
+
+// CHECK-LABEL: func.func @decode_avx2
+// CHECK: llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"(%arg1, %arg0) : (vector<16xi8>, vector<16xi8>) -> vector<16xi8>
+func.func @decode_avx2(%c: vector<16xi8>, %t: vector<16xi8>) -> vector<16xi8> {
+  %r = lowbit.decode_codes <avx2> %c, %t : vector<16xi8>, vector<16xi8>
+  return %r : vector<16xi8>
+}
+
+// CHECK-LABEL: func.func @decode_neon
+// CHECK: llvm.call_intrinsic "llvm.aarch64.neon.tbl1.v16i8"(%arg1, %arg0) : (vector<16xi8>, vector<16xi8>) -> vector<16xi8>
+// CHECK-LABEL: func.func @decode_dotprod
+// CHECK: llvm.call_intrinsic "llvm.aarch64.neon.tbl1.v16i8"(%arg1, %arg0)
+func.func @decode_neon(%c: vector<16xi8>, %t: vector<16xi8>) -> vector<16xi8> {
+  %r = lowbit.decode_codes <neon> %c, %t : vector<16xi8>, vector<16xi8>
+  return %r : vector<16xi8>
+}
+func.func @decode_dotprod(%c: vector<16xi8>, %t: vector<16xi8>) -> vector<16xi8> {
+  %r = lowbit.decode_codes <neon_dotprod> %c, %t : vector<16xi8>, vector<16xi8>
+  return %r : vector<16xi8>
+}

@@ -23,8 +23,9 @@
 // CHECK:               vector.broadcast %[[F]] : i32 to vector<16xi32>
 // CHECK:               %[[W:.*]] = vector.transfer_read %arg1[%{{.*}}, %[[KB]], %c0{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2x3x64xi8>, vector<64xi8>
 // CHECK-COUNT-6:       lowbit.dot_accumulate <avx512vnni> %{{.*}}, %{{.*}}, %[[W]] : vector<64xi8>, vector<64xi8> into vector<16xi32>
-// The masked last group of K (no in_bounds).
-// CHECK:             vector.transfer_read %[[X]][%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}], %{{[a-z0-9_]+}} : tensor<7x10xi8>, vector<4xi8>
+// The masked last group of K (no in_bounds), padded with -128: vpdpbusd
+// sees 0 after the flip.
+// CHECK:             vector.transfer_read %[[X]][%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}], %c-128_i8{{[a-z0-9_]*}} : tensor<7x10xi8>, vector<4xi8>
 // CHECK:             vector.transfer_read %arg1[%{{.*}}, %c2{{.*}}, %c0{{.*}}]
 // CHECK-COUNT-6:     lowbit.dot_accumulate <avx512vnni>
 // Fused epilogue: bias, row sums, 32-bit requantize, narrow, store.

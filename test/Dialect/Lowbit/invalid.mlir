@@ -478,3 +478,61 @@ func.func @dot_accumulate_avx2_bytes(%a: vector<8xi32>, %b: vector<32xi8>) {
   %0 = lowbit.dot_accumulate <avx2> %a, %b, %b : vector<32xi8>, vector<32xi8> into vector<8xi32>
   return
 }
+
+// -----
+
+func.func @coded_constant_bits() {
+  // expected-error@+1 {{bits must be 1, 2 or 4, got 3}}
+  %0 = lowbit.coded_constant dense<0> : tensor<2x1xi8> bits 3 table [0, 1, 2, 3, 4, 5, 6, 7] -> tensor<2x2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @coded_constant_table() {
+  // expected-error@+1 {{table must have 2^bits = 4 entries, got 3}}
+  %0 = lowbit.coded_constant dense<0> : tensor<2x1xi8> bits 2 table [0, 1, 2] -> tensor<2x2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @coded_constant_codes_shape() {
+  // 2 rows of 9 four-bit codes take 2 x 5 bytes.
+  // expected-error@+1 {{codes must be tensor<2x5xi8> for 'tensor<2x9x!quant.uniform<i8:f32, 5.000000e-01>>'}}
+  %0 = lowbit.coded_constant dense<0> : tensor<2x4xi8> bits 4 table [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] -> tensor<2x9x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @coded_constant_storage() {
+  // expected-error@+1 {{result must have 8-bit storage}}
+  %0 = lowbit.coded_constant dense<0> : tensor<2x1xi8> bits 1 table [0, 1] -> tensor<2x2x!quant.uniform<i16:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @packed_codes_shape(%x: tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x3x64xi8>, %b: tensor<16xi32>) {
+  // 1-bit codes: the 3 groups of 4 values of K share one byte per lane.
+  // expected-error@+1 {{packed weight must be 1x1x64 for N = 2, K = 9}}
+  %0 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b codes 1 table [-1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x3x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @packed_codes_table(%x: tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x1x64xi8>, %b: tensor<16xi32>) {
+  // expected-error@+1 {{table must have 2^bits = 2 entries}}
+  %0 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b codes 1 table [-1, 1, 0] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x1x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @decode_codes_lanes(%c: vector<32xi8>, %t: vector<16xi8>) {
+  // expected-error@+1 {{with isa avx512vnni expects vector<64xi8> codes}}
+  %0 = lowbit.decode_codes <avx512vnni> %c, %t : vector<32xi8>, vector<16xi8>
+  return
+}

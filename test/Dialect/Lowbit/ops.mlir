@@ -114,6 +114,19 @@ func.func @dot_accumulate(%a: vector<16xi32>, %b: vector<64xi8>, %c: vector<4xi3
   return %0, %1, %2 : vector<16xi32>, vector<4xi32>, vector<8xi32>
 }
 
+// CHECK-LABEL: func.func @coded_weights
+// CHECK: lowbit.coded_constant dense<{{\[\[}}24], [37]]> : tensor<2x1xi8> bits 2 table [-7, 0, 7, 0] -> tensor<2x3x!quant.uniform<i8<-7:7>:f32:0, {5.000000e-01,2.500000e-01}>>
+// CHECK: lowbit.packed_fully_connected <avx512vnni> %arg0, %arg1, %arg2 codes 1 table [-1, 1] multiplier [1] shift [31] clamp [-128, 127]
+// CHECK: lowbit.decode_codes <avx512vnni> %arg3, %arg4 : vector<64xi8>, vector<16xi8>
+// GENERIC-LABEL: "func.func"() <{function_type = (tensor<1x9x!quant.uniform<u8:f32, 5.000000e-02:3>>
+// GENERIC: code_bits = 1 : i64, code_table = array<i8: -1, 1>
+func.func @coded_weights(%x: tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x1x64xi8>, %b: tensor<16xi32>, %c: vector<64xi8>, %t: vector<16xi8>) -> (tensor<2x3x!quant.uniform<i8<-7:7>:f32:0, {0.5, 0.25}>>, tensor<1x2x!quant.uniform<i8:f32, 0.1>>, vector<64xi8>) {
+  %0 = lowbit.coded_constant dense<[[24], [37]]> : tensor<2x1xi8> bits 2 table [-7, 0, 7, 0] -> tensor<2x3x!quant.uniform<i8<-7:7>:f32:0, {0.5, 0.25}>>
+  %1 = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b codes 1 table [-1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x1x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1>>
+  %2 = lowbit.decode_codes <avx512vnni> %c, %t : vector<64xi8>, vector<16xi8>
+  return %0, %1, %2 : tensor<2x3x!quant.uniform<i8<-7:7>:f32:0, {0.5, 0.25}>>, tensor<1x2x!quant.uniform<i8:f32, 0.1>>, vector<64xi8>
+}
+
 // The blob of @constants survives every round trip: alignment 1, then the
 // bytes 0x05 and 0xFB.
 // CHECK: dialect_resources

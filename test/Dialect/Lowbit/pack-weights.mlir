@@ -80,3 +80,76 @@ func.func @not_packed(%x: tensor<1x2x!quant.uniform<i8:f32, 0.05>>, %x16: tensor
   %y16 = lowbit.requantize %acc16 multiplier [1518500250] shift [38] clamp [-128, 127] : tensor<1x1xi32> -> tensor<1x1x!quant.uniform<i8:f32, 0.1>>
   return %y, %acc, %y16 : tensor<1x1x!quant.uniform<i8:f32, 0.1>>, tensor<1x1xi32>, tensor<1x1x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+// Coded weights (lowbit-bitpack-weights, binary: table [-1, 1]), K = 9:
+// three groups of 4 share one byte per lane, group i at bit i. Row 0 is
+// 1 -1 1 -1 | 1 1 1 1 | -1 (codes 1 0 1 0 | 1 1 1 1 | 0), row 1 all -1
+// (codes 0). Lane c * 4 + g of row 0: g=0: 1 | 1<<1 | 0<<2 = 3, g=1: 0 | 1<<1
+// = 2, g=2: 3, g=3: 2. The table is kept (int8 weights: dw = 0); the bias
+// folds Ax = 3 with the decoded column sums 3 and -9: [-9, 27].
+// VNNI-LABEL: func.func @coded_binary
+// VNNI-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[}}3, 2, 3, 2, 0, 0, {{.*}}]]]> : tensor<1x1x64xi8>
+// VNNI-DAG: %[[B:.*]] = arith.constant dense<[-9, 27, 0, {{.*}}]> : tensor<16xi32>
+// VNNI: lowbit.packed_fully_connected <avx512vnni> %arg0, %[[W]], %[[B]] codes 1 table [-1, 1] multiplier
+// AVX2 (groups of 2): five groups in one byte; lane c * 2 + g of row 0:
+// g=0: codes of k = 0, 2, 4, 6, 8 = 1 1 1 1 0 -> 15, g=1: k = 1, 3, 5, 7 =
+// 0 0 1 1 -> 12.
+// AVX2-LABEL: func.func @coded_binary
+// AVX2-DAG: arith.constant dense<{{\[\[\[}}15, 12, 0, {{.*}}]]]> : tensor<1x1x32xi8>
+// AVX2: lowbit.packed_fully_connected <avx2> {{.*}} codes 1 table [-1, 1]
+// GENERIC-LABEL: func.func @coded_binary
+// GENERIC: lowbit.fully_connected
+func.func @coded_binary(%x: tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>> {
+  %w = lowbit.coded_constant dense<[[-11, 0], [0, 0]]> : tensor<2x2xi8> bits 1 table [-1, 1] -> tensor<2x9x!quant.uniform<i8<-1:1>:f32, 0.5>>
+  %acc = lowbit.fully_connected %x, %w : tensor<1x9x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x9x!quant.uniform<i8<-1:1>:f32, 0.5>> -> tensor<1x2xi32>
+  %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [-128, 127] : tensor<1x2xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
+}
+
+// -----
+
+// uint8 coded weights (Zw = 128): the table holds w - 128.
+// VNNI-LABEL: func.func @coded_uint8
+// VNNI: lowbit.packed_fully_connected <avx512vnni> {{.*}} codes 1 table [-128, 127]
+func.func @coded_uint8(%x: tensor<1x2x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>> {
+  %w = lowbit.coded_constant dense<[[2], [1]]> : tensor<2x1xi8> bits 1 table [0, -1] -> tensor<2x2x!quant.uniform<u8:f32, 0.5:128>>
+  %acc = lowbit.fully_connected %x, %w : tensor<1x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<1x2xi32>
+  %y = lowbit.requantize %acc multiplier [1518500250] shift [38] clamp [-128, 127] : tensor<1x2xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
+}
+
+// -----
+
+// A pointwise conv2d (1x1, stride 1, no pads, one group, one image) is a
+// fully-connected layer over the H * W = 6 pixels: NCHW -> NHWC -> [6, C],
+// the packed kernel with the conv's weights [F, C, 1, 1] as [F, C] (here
+// coded) and bias, then back to NCHW. The per-channel requantize along
+// channel_axis = 1 becomes the kernel's per-channel (innermost) one.
+// VNNI-LABEL: func.func @pointwise_conv
+// VNNI: %[[T:.*]] = lowbit.transpose %arg0 permutation [0, 2, 3, 1] : tensor<1x3x2x3x!quant.uniform<u8:f32, 5.000000e-02:3>> -> tensor<1x2x3x3x!quant.uniform<u8:f32, 5.000000e-02:3>>
+// VNNI: %[[X:.*]] = lowbit.reshape %[[T]] : tensor<1x2x3x3x{{.*}}> -> tensor<6x3x!quant.uniform<u8:f32, 5.000000e-02:3>>
+// VNNI: %[[Y:.*]] = lowbit.packed_fully_connected <avx512vnni> %[[X]], %{{.*}}, %{{.*}} codes 1 table [-1, 1] multiplier [1073741824, 1518500250] shift [38, 38] clamp [-128, 127] : {{.*}} -> tensor<6x2x!quant.uniform<i8:f32, 1.000000e-01:2>>
+// VNNI: %[[R:.*]] = lowbit.reshape %[[Y]] : tensor<6x2x{{.*}}> -> tensor<1x2x3x2x!quant.uniform<i8:f32, 1.000000e-01:2>>
+// VNNI: lowbit.transpose %[[R]] permutation [0, 3, 1, 2] : {{.*}} -> tensor<1x2x2x3x!quant.uniform<i8:f32, 1.000000e-01:2>>
+// VNNI-NOT: lowbit.conv2d
+// A padded 1x1 conv2d stays a conv2d.
+// VNNI-LABEL: func.func @padded_conv
+// VNNI: lowbit.conv2d
+// GENERIC-LABEL: func.func @pointwise_conv
+// GENERIC: lowbit.conv2d
+func.func @pointwise_conv(%x: tensor<1x3x2x3x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1:2>> {
+  %w = lowbit.coded_constant dense<[[5], [3]]> : tensor<2x1xi8> bits 1 table [-1, 1] -> tensor<2x3x1x1x!quant.uniform<i8<-1:1>:f32, 0.5>>
+  %b = lowbit.constant dense<[7, -7]> : tensor<2xi32> -> tensor<2xi32>
+  %acc = lowbit.conv2d %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x3x2x3x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x3x1x1x!quant.uniform<i8<-1:1>:f32, 0.5>>, tensor<2xi32> -> tensor<1x2x2x3xi32>
+  %y = lowbit.requantize %acc multiplier [1073741824, 1518500250] shift [38, 38] clamp [-128, 127] {channel_axis = 1 : i64} : tensor<1x2x2x3xi32> -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1:2>>
+}
+
+func.func @padded_conv(%x: tensor<1x3x2x3x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x4x3x!quant.uniform<i8:f32, 0.1:2>> {
+  %w = lowbit.coded_constant dense<[[5], [3]]> : tensor<2x1xi8> bits 1 table [-1, 1] -> tensor<2x3x1x1x!quant.uniform<i8<-1:1>:f32, 0.5>>
+  %acc = lowbit.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 0, 1, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x3x2x3x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x3x1x1x!quant.uniform<i8<-1:1>:f32, 0.5>> -> tensor<1x2x4x3xi32>
+  %y = lowbit.requantize %acc multiplier [1073741824] shift [38] clamp [-128, 127] : tensor<1x2x4x3xi32> -> tensor<1x2x4x3x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<1x2x4x3x!quant.uniform<i8:f32, 0.1:2>>
+}

@@ -34,10 +34,9 @@ static SmallVector<int64_t> zeroPointsOf(Type elementType) {
       cast<quant::UniformQuantizedPerAxisType>(elementType).getZeroPoints());
 }
 
-/// The stored integers of a constant `value` (dense, or a little-endian
-/// dense_resource blob), extended per `isSigned`.
-static FailureOr<SmallVector<int64_t>>
-readStoredIntegers(ElementsAttr value, unsigned width, bool isSigned) {
+FailureOr<SmallVector<int64_t>>
+mlir::lowbit::readStoredIntegers(ElementsAttr value, unsigned width,
+                                 bool isSigned) {
   SmallVector<int64_t> result;
   if (auto values = value.tryGetValues<APInt>()) {
     for (const APInt &element : *values)
@@ -274,8 +273,19 @@ LogicalResult PackedFullyConnectedOp::verify() {
     return emitOpError("K and N must be static");
   if (inputType.getDimSize(0) != outputType.getDimSize(0))
     return emitOpError("input and result must have the same number of rows");
+  if (getCodeBits().has_value() != getCodeTable().has_value())
+    return emitOpError("codes and table go together");
+  if (std::optional<int64_t> bits = getCodeBits()) {
+    if (*bits != 1 && *bits != 2 && *bits != 4)
+      return emitOpError("codes must be 1, 2 or 4 bits, got ") << *bits;
+    if (static_cast<int64_t>(getCodeTable()->size()) != (int64_t(1) << *bits))
+      return emitOpError("table must have 2^bits = ")
+             << (1 << *bits) << " entries";
+  }
   std::array<int64_t, 3> packed =
-      getPackedWeightShape(getIsa(), channels, depth);
+      getCodeBits() ? getPackedCodeShape(getIsa(), channels, depth,
+                                         *getCodeBits())
+                    : getPackedWeightShape(getIsa(), channels, depth);
   if (getPackedWeight().getType().getShape() != ArrayRef<int64_t>(packed))
     return emitOpError("packed weight must be ")
            << packed[0] << "x" << packed[1] << "x" << packed[2]
@@ -293,6 +303,86 @@ LogicalResult PackedFullyConnectedOp::verify() {
   return verifyRequantizeAttributes(
       *this, getMultiplier(), getShift(), channels, "the innermost dimension",
       getOutputQuantizedType(), getClampMin(), getClampMax());
+}
+
+//===----------------------------------------------------------------------===//
+// CodedConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CodedConstantOp::verify() {
+  int64_t bits = getBits();
+  if (bits != 1 && bits != 2 && bits != 4)
+    return emitOpError("bits must be 1, 2 or 4, got ") << bits;
+  if (static_cast<int64_t>(getTable().size()) != (int64_t(1) << bits))
+    return emitOpError("table must have 2^bits = ")
+           << (1 << bits) << " entries, got " << getTable().size();
+  auto resultType = getResult().getType();
+  Type storage = resultType.getElementType();
+  if (auto quantized = dyn_cast<quant::QuantizedType>(storage))
+    storage = quantized.getStorageType();
+  if (!storage.isInteger(8))
+    return emitOpError("result must have 8-bit storage");
+  if (!resultType.hasStaticShape() || resultType.getRank() < 1)
+    return emitOpError("result must have a static shape of rank >= 1");
+  std::array<int64_t, 2> shape = getCodedConstantShape(
+      resultType.getDimSize(0), getRowLength(), bits);
+  auto codesType = cast<ShapedType>(getCodes().getType());
+  if (codesType.getShape() != ArrayRef<int64_t>(shape) ||
+      !codesType.getElementType().isInteger(8))
+    return emitOpError("codes must be tensor<")
+           << shape[0] << "x" << shape[1] << "xi8> for " << resultType;
+  return success();
+}
+
+int64_t CodedConstantOp::getRowLength() {
+  return getResult().getType().getNumElements() /
+         getResult().getType().getDimSize(0);
+}
+
+SmallVector<uint8_t> CodedConstantOp::getElementCodes() {
+  int64_t bits = getBits(), perByte = getCodesPerByte(bits);
+  int64_t rows = getResult().getType().getDimSize(0);
+  int64_t rowLength = getRowLength();
+  int64_t rowBytes = getCodedConstantShape(rows, rowLength, bits)[1];
+  FailureOr<SmallVector<int64_t>> bytes =
+      readStoredIntegers(getCodes(), 8, /*isSigned=*/false);
+  assert(succeeded(bytes) && "verified codes");
+  SmallVector<uint8_t> codes;
+  codes.reserve(rows * rowLength);
+  for (int64_t row = 0; row < rows; ++row)
+    for (int64_t r = 0; r < rowLength; ++r)
+      codes.push_back(((*bytes)[row * rowBytes + r / perByte] >>
+                       (bits * (r % perByte))) &
+                      ((1 << bits) - 1));
+  return codes;
+}
+
+SmallVector<int64_t> CodedConstantOp::getDecodedValues() {
+  Type element = getResult().getType().getElementType();
+  bool isSigned = true;
+  if (auto quantized = dyn_cast<quant::QuantizedType>(element))
+    isSigned = quantized.isSigned();
+  else
+    isSigned = !element.isUnsignedInteger();
+  ArrayRef<int8_t> table = getTable();
+  return llvm::map_to_vector(getElementCodes(), [&](uint8_t code) {
+    return isSigned ? int64_t(table[code])
+                    : int64_t(static_cast<uint8_t>(table[code]));
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// DecodeCodesOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DecodeCodesOp::verify() {
+  int64_t lanes = getCodes().getType().getNumElements();
+  int64_t expected = getIsa() == KernelIsa::Avx512Vnni ? 64 : 16;
+  if (lanes != expected)
+    return emitOpError("with isa ")
+           << stringifyKernelIsa(getIsa()) << " expects vector<" << expected
+           << "xi8> codes";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

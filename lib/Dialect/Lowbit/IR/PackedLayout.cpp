@@ -34,6 +34,28 @@ mlir::lowbit::getPackedWeightShape(KernelIsa isa, int64_t channels,
           llvm::divideCeil(depth, group), kPackedChannelBlock * group};
 }
 
+std::optional<int64_t> mlir::lowbit::chooseCodeBits(size_t distinct) {
+  for (int64_t bits : {1, 2, 4})
+    if (distinct <= (size_t(1) << bits))
+      return bits;
+  return std::nullopt;
+}
+
+std::array<int64_t, 3> mlir::lowbit::getPackedCodeShape(KernelIsa isa,
+                                                        int64_t channels,
+                                                        int64_t depth,
+                                                        int64_t bits) {
+  std::array<int64_t, 3> shape = getPackedWeightShape(isa, channels, depth);
+  shape[1] = llvm::divideCeil(shape[1], getCodesPerByte(bits));
+  return shape;
+}
+
+std::array<int64_t, 2> mlir::lowbit::getCodedConstantShape(int64_t rows,
+                                                           int64_t rowLength,
+                                                           int64_t bits) {
+  return {rows, llvm::divideCeil(rowLength, getCodesPerByte(bits))};
+}
+
 FailureOr<std::optional<KernelIsa>>
 mlir::lowbit::parseTargetIsa(StringRef name) {
   if (name == "generic")

@@ -54,6 +54,11 @@ LogicalResult verifyWindowShape(Operation *op, ArrayRef<int64_t> inputSpatial,
                                 ArrayRef<int64_t> pads,
                                 ArrayRef<int64_t> dilations, bool ceilMode);
 
+/// The stored integers of a constant `value` of `width`-bit integers (dense,
+/// or a little-endian dense_resource blob), extended per `isSigned`.
+FailureOr<SmallVector<int64_t>> readStoredIntegers(ElementsAttr value,
+                                                   unsigned width,
+                                                   bool isSigned);
 } // namespace mlir::lowbit
 
 #endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_H

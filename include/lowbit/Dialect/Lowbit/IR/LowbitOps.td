@@ -52,6 +52,53 @@ def Lowbit_ConstantOp : Lowbit_Op<"constant", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// CodedConstantOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_CodedConstantOp : Lowbit_Op<"coded_constant", [Pure]> {
+  let summary = "A constant weight tensor stored as bit-packed codes";
+  let description = [{
+    A `lowbit.constant` of 8-bit stored values with at most 16 distinct
+    values, stored as `bits`-bit codes (1, 2 or 4) that index `table`
+    (2^bits stored values; unused entries 0). Made by
+    `lowbit-bitpack-weights`; decoding is exact:
+
+      value(i0, rest) = table[code(i0, r)]
+
+    where r is the row-major index of `rest` (all dimensions but the first)
+    and `codes` is an i8 tensor [D0, ceil(R * bits / 8)] (R the number of
+    elements of a row): code r of row i0 is in byte r / (8 / bits), bits
+    `bits * (r % (8 / bits))` and up (least significant first). Rows are
+    padded to whole bytes with code 0. The result has the stored values'
+    type, like `lowbit.constant`.
+
+    ```mlir
+    // [[-7, 7, 0], [0, 0, 7]]: table [-7, 0, 7, 0], codes 0 2 1 | 1 1 2
+    %w = lowbit.coded_constant dense<[[24], [37]]> : tensor<2x1xi8>
+           bits 2 table [-7, 0, 7, 0]
+           -> tensor<2x3x!quant.uniform<i8<-7:7>:f32:0, {0.5, 0.25}>>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$codes, I64Attr:$bits,
+                       DenseI8ArrayAttr:$table);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $codes `bits` $bits `table` $table attr-dict `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The code of every element of the result, row-major.
+    SmallVector<uint8_t> getElementCodes();
+    /// The stored values of the result, row-major (table entries as stored
+    /// bytes, sign- or zero-extended per the result's storage type).
+    SmallVector<int64_t> getDecodedValues();
+    /// Elements per row: the product of the result's dimensions but the
+    /// first.
+    int64_t getRowLength();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // FullyConnectedOp
 //===----------------------------------------------------------------------===//
 
@@ -179,6 +226,12 @@ def Lowbit_PackedFullyConnectedOp : Lowbit_Op<"packed_fully_connected",
     accumulator is then requantized exactly as `lowbit.requantize` does with
     the same attributes.
 
+    With `codes <b> table [...]` (weights with at most 2^b distinct values,
+    b in 1, 2, 4), `packed_weight` holds b-bit codes instead, 8 / b groups of
+    K per byte (PackedLayout.h, "Coded weights"), and
+    `packed(n, k) = table[code(n, k)]`: the table holds the 2^b weights
+    minus `dw`.
+
     ```mlir
     %y = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b
         multiplier [1518500250] shift [38] clamp [-128, 127]
@@ -196,10 +249,13 @@ def Lowbit_PackedFullyConnectedOp : Lowbit_Op<"packed_fully_connected",
                        I32Attr:$clamp_min,
                        I32Attr:$clamp_max,
                        DefaultValuedAttr<Lowbit_RoundingModeAttr,
-                         "::mlir::lowbit::RoundingMode::Single">:$rounding);
+                         "::mlir::lowbit::RoundingMode::Single">:$rounding,
+                       OptionalAttr<I64Attr>:$code_bits,
+                       OptionalAttr<DenseI8ArrayAttr>:$code_table);
   let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
   let assemblyFormat = [{
     $isa $input `,` $packed_weight `,` $bias (`row_sums` $row_sum_weights^)?
+    (`codes` $code_bits^ `table` $code_table)?
     `multiplier` $multiplier `shift` $shift `clamp` ` ` `[` $clamp_min `,`
     $clamp_max `]` (`rounding` $rounding^)? attr-dict `:` type($input) `,`
     type($packed_weight) `,` type($bias) (`,` type($row_sum_weights)^)? `->`
@@ -213,7 +269,38 @@ def Lowbit_PackedFullyConnectedOp : Lowbit_Op<"packed_fully_connected",
     ::mlir::quant::UniformQuantizedType getOutputQuantizedType();
     /// Whether there is one multiplier/shift per channel.
     bool isPerChannel() { return getMultiplier().size() > 1; }
+    /// Bits per weight code, or 8 for int8 weights.
+    int64_t getWeightBits() { return getCodeBits().value_or(8); }
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// DecodeCodesOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_DecodeCodesOp : Lowbit_Op<"decode_codes",
+    [Pure, AllTypesMatch<["codes", "result"]>]> {
+  let summary = "Maps 4-bit codes to bytes through a 16-entry table";
+  let description = [{
+    result[i] = table[codes[i]] for every lane; every code must be in
+    [0, 16). One step of a packed kernel on coded weights: `isa` selects the
+    instruction `convert-lowbit-dot-to-llvm` uses (`vpshufb` with the table
+    repeated in every 128-bit lane for `avx512vnni` (64 lanes) and `avx2`
+    (16 lanes), `tbl` for `neon_dotprod` and `neon` (16 lanes)).
+
+    ```mlir
+    %w = lowbit.decode_codes <avx512vnni> %codes, %table
+        : vector<64xi8>, vector<16xi8>
+    ```
+  }];
+  let arguments = (ins Lowbit_KernelIsaAttr:$isa,
+                       VectorOfRankAndType<[1], [I8]>:$codes,
+                       VectorOfLengthAndType<[16], [I8]>:$table);
+  let results = (outs VectorOfRankAndType<[1], [I8]>:$result);
+  let assemblyFormat = [{
+    $isa $codes `,` $table attr-dict `:` type($codes) `,` type($table)
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

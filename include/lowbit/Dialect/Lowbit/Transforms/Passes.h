@@ -29,6 +29,10 @@ int64_t computeSignThreshold(int32_t multiplier, int8_t shift,
                              int32_t zeroPoint, int32_t clampMin,
                              int32_t clampMax, RoundingMode rounding);
 
+/// Rewrites constant 8-bit weights of fully_connected and quantized conv2d
+/// with at most 16 distinct values into lowbit.coded_constant.
+void populateBitpackWeightsPatterns(RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h.inc"
 

@@ -288,6 +288,16 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
     the bias (docs/IntegerSemantics.md, "Folding the zero points"). With
     `target-isa=generic` (the default) the pass changes nothing.
 
+    Weights of a `lowbit.coded_constant` (lowbit-bitpack-weights) keep their
+    codes: the packed weights are b-bit codes in the kernel's coded layout
+    with the table minus the weight offset, `codes <b> table [...]`.
+
+    A requantize of a pointwise `lowbit.conv2d` (1x1 kernel, stride 1, no
+    padding, one group, one image, constant weights) is packed the same way,
+    as a fully-connected layer over the H * W pixels: `lowbit.transpose` of
+    the input to NHWC and `lowbit.reshape` to [H * W, C], the packed op with
+    the weights [F, C, 1, 1] read as [F, C], then back to [1, F, H, W].
+
     ```mlir
     // --lowbit-pack-weights=target-isa=avx512vnni
     %w = lowbit.constant dense<...> : tensor<4x8xi8> -> tensor<4x8x!quant.uniform<i8:f32, 0.1>>
@@ -308,6 +318,36 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
            "avx512vnni, avx2, neon-dotprod or neon">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def LowbitBitpackWeights : Pass<"lowbit-bitpack-weights"> {
+  let summary = "Store constant weights with few distinct values as b-bit "
+                "codes and a table";
+  let description = [{
+    For every `lowbit.constant` of 8-bit stored values used only as the
+    weight of `lowbit.fully_connected` or of a quantized `lowbit.conv2d`,
+    counts the distinct values of the whole tensor and takes the smallest
+    b in {1, 2, 4} with at most 2^b of them: the constant becomes a
+    `lowbit.coded_constant` of b-bit codes into a table of the 2^b values
+    (sorted, unused entries 0). Tensors with more than 16 distinct values
+    stay as they are. Decoding gives the stored values back exactly (int4,
+    ternary, binary, power-of-two and codebook weights alike). With
+    `bitpack=off` the pass changes nothing.
+
+    ```mlir
+    // --lowbit-bitpack-weights (3 distinct values: 2-bit codes)
+    %w = lowbit.constant dense<[[-7, 7, 0], [0, 0, 7]]> : tensor<2x3xi8>
+           -> tensor<2x3x!quant.uniform<i8<-7:7>:f32:0, {0.5, 0.25}>>
+    // becomes
+    %w = lowbit.coded_constant dense<[[24], [37]]> : tensor<2x1xi8>
+           bits 2 table [-7, 0, 7, 0]
+           -> tensor<2x3x!quant.uniform<i8<-7:7>:f32:0, {0.5, 0.25}>>
+    ```
+  }];
+  let options = [
+    Option<"bitpack", "bitpack", "std::string", "\"auto\"",
+           "auto (codes for tensors of at most 16 distinct values) or off">
+  ];
 }
 
 #endif // LOWBIT_DIALECT_LOWBIT_TRANSFORMS_PASSES_TD
