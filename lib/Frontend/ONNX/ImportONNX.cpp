@@ -165,6 +165,27 @@ Type ONNXImporter::getElementType(int32_t onnxType) {
   }
 }
 
+/// Whether the tensor `type` has no shape or a dimension without a value;
+/// `whyNot` then says which.
+static bool hasUnresolvedShape(const onnx::TypeProto &type,
+                               std::string &whyNot) {
+  if (!type.has_tensor_type())
+    return false;
+  if (!type.tensor_type().has_shape()) {
+    whyNot = "has no shape that shape inference could resolve";
+    return true;
+  }
+  for (const auto &dim : type.tensor_type().shape().dim()) {
+    if (!dim.has_dim_value()) {
+      whyNot = "has a dimension that shape inference could not resolve" +
+               (dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
+                                    : std::string());
+      return true;
+    }
+  }
+  return false;
+}
+
 RankedTensorType ONNXImporter::getTensorType(const std::string &name,
                                              const onnx::TypeProto &type,
                                              std::string &whyNot) {
@@ -180,20 +201,11 @@ RankedTensorType ONNXImporter::getTensorType(const std::string &name,
                  static_cast<onnx::TensorProto::DataType>(tensor.elem_type()));
     return {};
   }
-  if (!tensor.has_shape()) {
-    whyNot = "has no shape that shape inference could resolve";
+  if (hasUnresolvedShape(type, whyNot))
     return {};
-  }
   SmallVector<int64_t> shape;
-  for (const auto &dim : tensor.shape().dim()) {
-    if (!dim.has_dim_value()) {
-      whyNot = "has a dimension that shape inference could not resolve" +
-               (dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
-                                    : std::string());
-      return {};
-    }
+  for (const auto &dim : tensor.shape().dim())
     shape.push_back(dim.dim_value());
-  }
   return RankedTensorType::get(shape, element);
 }
 
@@ -387,6 +399,18 @@ LogicalResult ONNXImporter::importGraph(ModuleOp module) {
       ++uses[input];
   for (const onnx::ValueInfoProto &info : graph.output())
     ++uses[info.name()];
+
+  // A dynamic shape is reported at the first node whose used output shape
+  // inference could not resolve, before the graph input that usually makes
+  // it dynamic (e.g. a Reshape's target shape given as an int64 input).
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &output : node.output()) {
+      auto type = valueTypes.find(output);
+      std::string whyNot;
+      if (!output.empty() && uses[output] > 0 && type != valueTypes.end() &&
+          hasUnresolvedShape(*type->second, whyNot))
+        return nodeError(node) << "output '" << output << "' " << whyNot;
+    }
 
   // Arguments: the graph inputs that are not initializers.
   SmallVector<Type> argumentTypes;
