@@ -72,6 +72,11 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
                 (options.perTensorWeights ? "true" : "false");
     if (!options.keepFloat.empty())
       pipeline += " keep-float=" + llvm::join(options.keepFloat, ",");
+    pipeline += " weight-bits=" + std::to_string(options.weightBits);
+    if (!options.layerBits.empty())
+      pipeline += " layer-bits=" + llvm::join(options.layerBits, ",");
+    pipeline += std::string(" detect-low-bit=") +
+                (options.bitpack == "off" ? "false" : "true");
     pipeline += "},lowbit-fold-activation,lowbit-fold-requantize-chain)";
     return pipeline;
   }

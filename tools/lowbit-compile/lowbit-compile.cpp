@@ -5,6 +5,7 @@
 //                  [--until=PHASE] [--rounding=single|double] [--cc=CC]
 //                  [--target-isa=generic|avx512vnni|avx2|neon-dotprod|neon]
 //                  [--bitpack=auto|off] [--weight-summary=FILE]
+//                  [--weight-bits=8|4|2|1] [--layer-bits=NODE:BITS,...]
 //
 // Runs the named phases of lib/Pipelines on a quantized MLIR model, then
 // translates to LLVM IR and emits code for the target machine in process.
@@ -141,6 +142,17 @@ cl::list<std::string>
               cl::CommaSeparated, cl::value_desc("node,..."),
               cl::cat(quantizeCategory));
 
+cl::opt<int> weightBits(
+    "weight-bits",
+    cl::desc("Bits of every layer's weights: 8 (default), 4, 2 (ternary) "
+             "or 1 (binary)"),
+    cl::init(8), cl::cat(quantizeCategory));
+cl::list<std::string> layerBits(
+    "layer-bits", cl::desc("Weight bits of named layers, overriding "
+                           "--weight-bits"),
+    cl::CommaSeparated, cl::value_desc("node:bits,..."),
+    cl::cat(quantizeCategory));
+
 cl::opt<std::string> targetIsa(
     "target-isa",
     cl::desc("Dot-product instructions of the fully-connected kernels: "
@@ -268,6 +280,9 @@ static LogicalResult compile(MLIRContext &context) {
   options.symmetricActivations = symmetricActivations;
   options.perTensorWeights = perTensorWeights;
   options.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  options.weightBits = weightBits;
+  options.layerBits.assign(layerBits.begin(), layerBits.end());
+  options.bitpack = bitpack;
 
   Phase lastPhase = Phase::LLVM;
   if (!untilPhase.empty()) {
@@ -324,7 +339,6 @@ static LogicalResult compile(MLIRContext &context) {
   }
   options.targetIsa =
       targetIsa.empty() ? selectKernelIsa(*machine) : targetIsa.getValue();
-  options.bitpack = bitpack;
 
   // Up to the pack phase (where the weight summary is taken), then the rest.
   auto runPhases = [&](Phase first, Phase last) -> LogicalResult {

@@ -73,6 +73,11 @@ struct PipelineOptions {
   bool symmetricActivations = false;
   bool perTensorWeights = false;
   std::vector<std::string> keepFloat;
+  /// Weight bits of every layer (8, 4, 2, 1) and per ONNX node
+  /// ("NODE:BITS"); low-bit trained weights are detected unless `bitpack`
+  /// is off.
+  int weightBits = 8;
+  std::vector<std::string> layerBits;
 };
 
 /// The first passes of the quantize phase, which only simplify the float

@@ -16,8 +16,10 @@
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
 #include "lowbit/Support/Calibration.h"
 #include "lowbit/Support/FixedPoint.h"
+#include "lowbit/Support/WeightCodes.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -34,6 +36,8 @@ using ::lowbit::AffineParams;
 using ::lowbit::chooseAsymmetric;
 using ::lowbit::chooseSymmetric;
 using ::lowbit::chooseSymmetricPerChannel;
+using ::lowbit::CodedWeights;
+using ::lowbit::WeightCode;
 using ::lowbit::perChannelRanges;
 /// A real range [min, max] (not mlir::Range).
 using RealRange = ::lowbit::Range;
@@ -59,12 +63,14 @@ class Quantizer {
 public:
   Quantizer(func::FuncOp function, bool signedActivations,
             bool symmetricActivations, bool perTensorWeights,
-            ArrayRef<std::string> keepFloat)
+            ArrayRef<std::string> keepFloat, int weightBits,
+            llvm::StringMap<int> layerBits, bool detectLowBit)
       : function(function), builder(function.getContext()),
         signedActivations(signedActivations),
         symmetricActivations(symmetricActivations),
         perTensorWeights(perTensorWeights),
-        keepFloat(llvm::from_range, keepFloat) {}
+        keepFloat(llvm::from_range, keepFloat), weightBits(weightBits),
+        layerBits(std::move(layerBits)), detectLowBit(detectLowBit) {}
 
   LogicalResult run();
 
@@ -78,26 +84,46 @@ private:
   Value lookup(Value value) { return mapping.lookupOrNull(value); }
 
   LogicalResult quantizeOp(Operation *op);
-  LogicalResult quantizeLinear(Operation *op, Value input, Value weight,
-                               Value bias, bool transposeWeight,
-                               double weightFactor, double biasFactor);
+  LogicalResult quantizeLinear(Operation *op);
   LogicalResult quantizeActivation(Operation *op);
+  /// A Sign whose every user is a binary layer becomes lowbit.binarize.
+  bool quantizeSignAsBinarize(SignOp sign);
   /// Add and Concat: every input is rescaled to the result's type (a
   /// requantize of q - Z_in by s_in / s_out) and the op works on that type.
   LogicalResult quantizeRescaled(Operation *op);
 
+  /// The operands of a conv2d, gemm or matmul, and its weight as
+  /// [channels, depth] rows (transposed and scaled by gemm's alpha).
+  struct LinearLayer {
+    Value input, weight, bias;
+    bool transposed = false;
+    double biasFactor = 1.0;
+    std::vector<float> rows;
+    SmallVector<int64_t> shape;
+  };
+  FailureOr<LinearLayer> getLinearLayer(Operation *op);
+  /// The sub-8-bit form of a layer's weights: the bits asked for
+  /// (`layer-bits`, `weight-bits`), or else the low-bit form it was trained
+  /// in (with `detect-low-bit`); nullopt for plain int8.
+  std::optional<CodedWeights> chooseWeightCode(Operation *op,
+                                               const LinearLayer &layer);
+  /// Whether `op` is a layer a Sign result `signs` can feed as packed bits:
+  /// a conv2d (one group) or gemm/matmul reading it, with binary weights.
+  bool isBinaryLayer(Operation *op, Value signs);
+
   /// Weights as [channels, depth] rows, quantized symmetric int8 per channel
-  /// (or per tensor), or with the type a QDQ model fixed (`annotation`,
-  /// whose axis is 1 when the weight was transposed into rows).
+  /// (or per tensor), in a sub-8-bit form (`chooseWeightCode`), or with the
+  /// type a QDQ model fixed (`annotation`, whose axis is 1 when the weight
+  /// was transposed into rows).
   struct QuantizedWeights {
     Type element;
     SmallVector<double> scales;
     std::vector<int8_t> stored;
+    WeightCode code = WeightCode::Int8;
   };
-  FailureOr<QuantizedWeights>
-  quantizeWeights(Operation *op, ArrayRef<float> weights,
-                  ArrayRef<int64_t> shape, quant::QuantizedType annotation,
-                  bool transposed);
+  FailureOr<QuantizedWeights> quantizeWeights(Operation *op,
+                                              const LinearLayer &layer,
+                                              quant::QuantizedType annotation);
   LogicalResult keepInFloat(Operation *op);
 
   InFlightDiagnostic error(Operation *op) {
@@ -109,6 +135,9 @@ private:
   OpBuilder builder;
   bool signedActivations, symmetricActivations, perTensorWeights;
   llvm::StringSet<> keepFloat;
+  int weightBits;
+  llvm::StringMap<int> layerBits;
+  bool detectLowBit;
   IRMapping mapping;
 };
 
@@ -215,24 +244,15 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
         }
         return success();
       })
-      .Case<Conv2DOp>([&](Conv2DOp conv) {
-        return quantizeLinear(conv, conv.getInput(), conv.getWeight(),
-                              conv.getBias(), false, 1.0, 1.0);
+      .Case<Conv2DOp, GemmOp, MatMulOp>(
+          [&](Operation *linear) { return quantizeLinear(linear); })
+      .Case<SignOp>([&](SignOp sign) {
+        if (quantizeSignAsBinarize(sign))
+          return success();
+        return quantizeActivation(sign);
       })
-      .Case<GemmOp>([&](GemmOp gemm) -> LogicalResult {
-        if (gemm.getTransA())
-          return error(op) << "trans_a is not supported";
-        return quantizeLinear(gemm, gemm.getA(), gemm.getB(), gemm.getC(),
-                              !gemm.getTransB(),
-                              gemm.getAlpha().convertToDouble(),
-                              gemm.getBeta().convertToDouble());
-      })
-      .Case<MatMulOp>([&](MatMulOp matmul) {
-        return quantizeLinear(matmul, matmul.getLhs(), matmul.getRhs(),
-                              Value(), true, 1.0, 1.0);
-      })
-      .Case<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSwishOp,
-            SignOp>([&](Operation *activation) {
+      .Case<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, TanhOp, HardSwishOp>(
+          [&](Operation *activation) {
         return quantizeActivation(activation);
       })
       .Case<AddOp, ConcatOp>([&](Operation *combine) -> LogicalResult {
@@ -263,69 +283,204 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
       });
 }
 
-LogicalResult Quantizer::quantizeLinear(Operation *op, Value input,
-                                        Value weight, Value bias,
-                                        bool transposeWeight,
-                                        double weightFactor,
-                                        double biasFactor) {
-  Value x = lookup(input);
-  if (!x)
-    return error(op) << "its input is not quantized";
-  auto inputQuant = cast<quant::UniformQuantizedType>(
-      cast<RankedTensorType>(x.getType()).getElementType());
-  std::optional<std::vector<float>> weights = getFloatConstant(weight);
+FailureOr<Quantizer::LinearLayer> Quantizer::getLinearLayer(Operation *op) {
+  LinearLayer layer;
+  double weightFactor = 1.0;
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    layer.input = conv.getInput();
+    layer.weight = conv.getWeight();
+    layer.bias = conv.getBias();
+  } else if (auto gemm = dyn_cast<GemmOp>(op)) {
+    if (gemm.getTransA())
+      return error(op) << "trans_a is not supported";
+    layer.input = gemm.getA();
+    layer.weight = gemm.getB();
+    layer.bias = gemm.getC();
+    layer.transposed = !gemm.getTransB();
+    weightFactor = gemm.getAlpha().convertToDouble();
+    layer.biasFactor = gemm.getBeta().convertToDouble();
+  } else {
+    auto matmul = cast<MatMulOp>(op);
+    layer.input = matmul.getLhs();
+    layer.weight = matmul.getRhs();
+    layer.transposed = true;
+  }
+  std::optional<std::vector<float>> weights = getFloatConstant(layer.weight);
   if (!weights)
     return error(op) << "the weight must be a float constant";
-  auto weightType = cast<RankedTensorType>(weight.getType());
-  SmallVector<int64_t> weightShape(weightType.getShape());
-  bool isConv = isa<Conv2DOp>(op);
-  if (!isConv && (weightShape.size() != 2 ||
-                  cast<RankedTensorType>(x.getType()).getRank() != 2))
+  layer.shape.assign(
+      cast<RankedTensorType>(layer.weight.getType()).getShape().begin(),
+      cast<RankedTensorType>(layer.weight.getType()).getShape().end());
+  if (!isa<Conv2DOp>(op) &&
+      (layer.shape.size() != 2 ||
+       cast<RankedTensorType>(layer.input.getType()).getRank() != 2))
     return error(op) << "only rank-2 matrix products are supported";
   // The weight as [channels, depth] rows, one row per output channel.
-  if (transposeWeight) {
-    std::vector<float> transposed(weights->size());
-    int64_t k = weightShape[0], n = weightShape[1];
+  layer.rows = std::move(*weights);
+  if (layer.transposed) {
+    std::vector<float> transposed(layer.rows.size());
+    int64_t k = layer.shape[0], n = layer.shape[1];
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < n; ++j)
-        transposed[j * k + i] = (*weights)[i * n + j];
-    *weights = std::move(transposed);
-    std::swap(weightShape[0], weightShape[1]);
+        transposed[j * k + i] = layer.rows[i * n + j];
+    layer.rows = std::move(transposed);
+    std::swap(layer.shape[0], layer.shape[1]);
   }
-  for (float &w : *weights)
+  for (float &w : layer.rows)
     w = static_cast<float>(w * weightFactor);
-  int64_t channels = weightShape[0];
-  int64_t depth = static_cast<int64_t>(weights->size()) / channels;
+  return layer;
+}
+
+std::optional<CodedWeights>
+Quantizer::chooseWeightCode(Operation *op, const LinearLayer &layer) {
+  int bits = weightBits;
+  auto it = layerBits.find(getNodeName(op));
+  if (it != layerBits.end())
+    bits = it->second;
+  if (bits < 8)
+    return ::lowbit::quantizeWeightsToBits(layer.rows, layer.shape[0], bits,
+                                           perTensorWeights);
+  // Trained low-bit forms are per channel: one scale for the tensor, when
+  // asked for, wins.
+  if (detectLowBit && !perTensorWeights)
+    return ::lowbit::detectWeightCode(layer.rows, layer.shape[0]);
+  return std::nullopt;
+}
+
+bool Quantizer::isBinaryLayer(Operation *op, Value signs) {
+  if (!detectLowBit || getQuantizedTypeAnnotation(op->getOperand(1)) ||
+      keepFloat.contains(getNodeName(op)))
+    return false;
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (conv.getInput() != signs || conv.getGroup() != 1)
+      return false;
+  } else if (auto gemm = dyn_cast<GemmOp>(op)) {
+    if (gemm.getA() != signs || gemm.getTransA())
+      return false;
+  } else if (auto matmul = dyn_cast<MatMulOp>(op)) {
+    if (matmul.getLhs() != signs)
+      return false;
+  } else {
+    return false;
+  }
+  // A diagnostic here would be premature: the layer reports it itself.
+  ScopedDiagnosticHandler silence(op->getContext(),
+                                  [](Diagnostic &) { return success(); });
+  FailureOr<LinearLayer> layer = getLinearLayer(op);
+  if (failed(layer))
+    return false;
+  std::optional<CodedWeights> code = chooseWeightCode(op, *layer);
+  return code && code->code == WeightCode::Binary;
+}
+
+bool Quantizer::quantizeSignAsBinarize(SignOp sign) {
+  Value signs = sign.getResult();
+  Value input = lookup(sign.getInput());
+  auto type = cast<RankedTensorType>(signs.getType());
+  if (!input || signs.use_empty() ||
+      !(type.getRank() == 2 || type.getRank() == 4) ||
+      !llvm::all_of(signs.getUsers(), [&](Operation *user) {
+        return isBinaryLayer(user, signs) &&
+               (isa<Conv2DOp>(user) ? type.getRank() == 4
+                                    : type.getRank() == 2);
+      }))
+    return false;
+  // Channels (axis 1) packed 64 per word, moved innermost.
+  SmallVector<int64_t> shape{type.getDimSize(0)};
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    shape.push_back(type.getDimSize(d));
+  shape.push_back(getPackedSignWords(type.getDimSize(1)));
+  Value bits = BinarizeOp::create(
+      builder, sign.getLoc(),
+      RankedTensorType::get(shape, builder.getI64Type()), input,
+      builder.getI64IntegerAttr(1));
+  mapping.map(signs, bits);
+  return true;
+}
+
+/// The signs of binary weights rows [channels, depth] (stored -1 or +1)
+/// packed 64 per word: [O, ceil(depth / 64)] for a fully-connected layer,
+/// [O, KH, KW, ceil(C / 64)] for a convolution of weight shape [O, C, KH,
+/// KW] (the channel innermost).
+static SmallVector<int64_t> packWeightSigns(ArrayRef<int8_t> stored,
+                                            ArrayRef<int64_t> shape,
+                                            SmallVector<int64_t> &packed) {
+  int64_t channels = shape[0];
+  int64_t c = shape[1];
+  int64_t kh = shape.size() == 4 ? shape[2] : 1;
+  int64_t kw = shape.size() == 4 ? shape[3] : 1;
+  int64_t words = getPackedSignWords(c);
+  SmallVector<int64_t> packedShape{channels};
+  if (shape.size() == 4)
+    packedShape.append({kh, kw});
+  packedShape.push_back(words);
+  packed.assign(channels * kh * kw * words, 0);
+  for (int64_t o = 0; o < channels; ++o)
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          if (stored[((o * c + i) * kh + y) * kw + x] < 0)
+            packed[((o * kh + y) * kw + x) * words + i / kSignsPerWord] |=
+                int64_t(1) << (i % kSignsPerWord);
+  return packedShape;
+}
+
+LogicalResult Quantizer::quantizeLinear(Operation *op) {
+  FailureOr<LinearLayer> layer = getLinearLayer(op);
+  if (failed(layer))
+    return failure();
+  Value x = lookup(layer->input);
+  if (!x)
+    return error(op) << "its input is not quantized";
+  // Packed signs (a binarized Sign) or a quantized tensor.
+  Type inputElement = cast<RankedTensorType>(x.getType()).getElementType();
+  bool binary = inputElement.isInteger(64);
+  double inputScale =
+      binary ? 1.0
+             : cast<quant::UniformQuantizedType>(inputElement).getScale();
+  int64_t channels = layer->shape[0];
 
   FailureOr<QuantizedWeights> quantized = quantizeWeights(
-      op, *weights, weightShape, getQuantizedTypeAnnotation(weight),
-      transposeWeight);
+      op, *layer, getQuantizedTypeAnnotation(layer->weight));
   if (failed(quantized))
     return failure();
+  if (binary && quantized->code != WeightCode::Binary)
+    return error(op) << "a binarized input needs binary weights";
   SmallVector<double> scales = quantized->scales;
-  Type weightElement = quantized->element;
-  auto storedType = RankedTensorType::get(weightShape, builder.getI8Type());
-  Value weightQ = ConstantOp::create(
-      builder, weight.getLoc(), storedType.clone(weightElement),
-      DenseElementsAttr::get(storedType, ArrayRef<int8_t>(quantized->stored)));
+  Value weightQ;
+  if (binary) {
+    SmallVector<int64_t> words;
+    SmallVector<int64_t> packedShape =
+        packWeightSigns(quantized->stored, layer->shape, words);
+    auto packedType = RankedTensorType::get(packedShape, builder.getI64Type());
+    weightQ = ConstantOp::create(
+        builder, layer->weight.getLoc(), packedType,
+        DenseElementsAttr::get(packedType, ArrayRef<int64_t>(words)));
+  } else {
+    auto storedType = RankedTensorType::get(layer->shape, builder.getI8Type());
+    weightQ = ConstantOp::create(
+        builder, layer->weight.getLoc(), storedType.clone(quantized->element),
+        DenseElementsAttr::get(storedType,
+                               ArrayRef<int8_t>(quantized->stored)));
+  }
 
   // Bias in the accumulator scale s_in * s_w[c].
   Value biasQ;
-  if (bias) {
-    std::optional<std::vector<float>> biases = getFloatConstant(bias);
+  if (layer->bias) {
+    std::optional<std::vector<float>> biases = getFloatConstant(layer->bias);
     if (!biases || static_cast<int64_t>(biases->size()) != channels)
       return error(op) << "the bias must be a float constant of "
                        << channels << " values";
     std::vector<int32_t> values;
     for (int64_t c = 0; c < channels; ++c) {
-      double accScale = inputQuant.getScale() * scales[c];
-      double q = std::nearbyint((*biases)[c] * biasFactor / accScale);
+      double accScale = inputScale * scales[c];
+      double q = std::nearbyint((*biases)[c] * layer->biasFactor / accScale);
       values.push_back(static_cast<int32_t>(
           std::clamp(q, double(INT32_MIN), double(INT32_MAX))));
     }
     auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
     biasQ = ConstantOp::create(
-        builder, bias.getLoc(), biasType,
+        builder, layer->bias.getLoc(), biasType,
         DenseElementsAttr::get(biasType, ArrayRef<int32_t>(values)));
   }
 
@@ -334,22 +489,30 @@ LogicalResult Quantizer::quantizeLinear(Operation *op, Value input,
   if (failed(outQuant))
     return failure();
   auto resultType = cast<RankedTensorType>(result.getType());
+  auto accType = resultType.clone(builder.getI32Type());
   Location loc = op->getLoc();
+  auto conv = dyn_cast<Conv2DOp>(op);
   Value acc;
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    acc = Conv2DOp::create(builder, loc, resultType.clone(builder.getI32Type()),
-                           x, weightQ, biasQ, conv.getStridesAttr(),
-                           conv.getPadsAttr(), conv.getDilationsAttr(),
-                           conv.getGroupAttr());
+  if (conv && binary)
+    acc = BinaryConv2DOp::create(
+        builder, loc, accType, x, weightQ, biasQ,
+        builder.getI64IntegerAttr(layer->shape[1]), conv.getStridesAttr(),
+        conv.getPadsAttr(), conv.getDilationsAttr());
+  else if (conv)
+    acc = Conv2DOp::create(builder, loc, accType, x, weightQ, biasQ,
+                           conv.getStridesAttr(), conv.getPadsAttr(),
+                           conv.getDilationsAttr(), conv.getGroupAttr());
+  else if (binary)
+    acc = BinaryFullyConnectedOp::create(
+        builder, loc, accType, x, weightQ, biasQ,
+        builder.getI64IntegerAttr(layer->shape[1]));
   else
-    acc = FullyConnectedOp::create(builder, loc,
-                                   resultType.clone(builder.getI32Type()), x,
-                                   weightQ, biasQ);
+    acc = FullyConnectedOp::create(builder, loc, accType, x, weightQ, biasQ);
 
   SmallVector<int32_t> multipliers;
   SmallVector<int8_t> shifts;
   for (int64_t c = 0; c < (int64_t)scales.size(); ++c) {
-    double real = inputQuant.getScale() * scales[c] / outQuant->getScale();
+    double real = inputScale * scales[c] / outQuant->getScale();
     std::optional<::lowbit::FixedPointMultiplier> m =
         ::lowbit::computeFixedPointMultiplier(real);
     if (!m)
@@ -370,33 +533,42 @@ LogicalResult Quantizer::quantizeLinear(Operation *op, Value input,
       builder.getI32IntegerAttr(outQuant->getStorageTypeMin()),
       builder.getI32IntegerAttr(outQuant->getStorageTypeMax()),
       RoundingModeAttr::get(builder.getContext(), RoundingMode::Single),
-      perChannel && isConv ? builder.getI64IntegerAttr(1) : IntegerAttr());
+      perChannel && conv ? builder.getI64IntegerAttr(1) : IntegerAttr());
   mapping.map(result, requantized);
   return success();
 }
 
 FailureOr<Quantizer::QuantizedWeights>
-Quantizer::quantizeWeights(Operation *op, ArrayRef<float> weights,
-                           ArrayRef<int64_t> shape,
-                           quant::QuantizedType annotation, bool transposed) {
-  int64_t channels = shape[0];
+Quantizer::quantizeWeights(Operation *op, const LinearLayer &layer,
+                           quant::QuantizedType annotation) {
+  ArrayRef<float> weights = layer.rows;
+  int64_t channels = layer.shape[0];
   int64_t depth = static_cast<int64_t>(weights.size()) / channels;
   QuantizedWeights result;
   SmallVector<int64_t> zeroPoints;
   int64_t qmin = -127, qmax = 127;
   bool isSigned = true;
+  std::optional<CodedWeights> code =
+      annotation ? std::nullopt : chooseWeightCode(op, layer);
   if (auto perTensor =
           dyn_cast_or_null<quant::UniformQuantizedType>(annotation)) {
     result.scales.assign(channels, perTensor.getScale());
     zeroPoints.assign(channels, perTensor.getZeroPoint());
   } else if (auto perAxis = dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(
                  annotation)) {
-    if (perAxis.getQuantizedDimension() != (transposed ? 1 : 0) ||
+    if (perAxis.getQuantizedDimension() != (layer.transposed ? 1 : 0) ||
         static_cast<int64_t>(perAxis.getScales().size()) != channels)
       return error(op) << "the weight's per-axis quantization is not along "
                           "the output channels";
     result.scales = llvm::to_vector(perAxis.getScales());
     zeroPoints = llvm::to_vector(perAxis.getZeroPoints());
+  } else if (code) {
+    result.scales.assign(code->scales.begin(), code->scales.end());
+    result.stored = std::move(code->stored);
+    result.code = code->code;
+    zeroPoints.assign(channels, 0);
+    qmin = code->qmin;
+    qmax = code->qmax;
   } else {
     std::vector<int64_t> rows{channels, depth};
     std::vector<RealRange> ranges = perChannelRanges(weights.data(), rows, 0);
@@ -417,14 +589,16 @@ Quantizer::quantizeWeights(Operation *op, ArrayRef<float> weights,
     qmax = annotation.getStorageTypeMax();
     isSigned = annotation.isSigned();
   }
-  result.stored.resize(weights.size());
-  for (int64_t c = 0; c < channels; ++c)
-    for (int64_t i = 0; i < depth; ++i)
-      result.stored[c * depth + i] =
-          static_cast<int8_t>(::lowbit::quantizeReal(
-              weights[c * depth + i], static_cast<float>(result.scales[c]),
-              static_cast<int32_t>(zeroPoints[c]),
-              static_cast<int32_t>(qmin), static_cast<int32_t>(qmax)));
+  if (!code) {
+    result.stored.resize(weights.size());
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < depth; ++i)
+        result.stored[c * depth + i] =
+            static_cast<int8_t>(::lowbit::quantizeReal(
+                weights[c * depth + i], static_cast<float>(result.scales[c]),
+                static_cast<int32_t>(zeroPoints[c]),
+                static_cast<int32_t>(qmin), static_cast<int32_t>(qmax)));
+  }
 
   unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
   Type i8 = builder.getI8Type(), f32 = builder.getF32Type();
@@ -612,8 +786,30 @@ struct QuantizePass
           << activationType;
       return signalPassFailure();
     }
+    auto isBitWidth = [](int bits) {
+      return bits == 8 || bits == 4 || bits == 2 || bits == 1;
+    };
+    if (!isBitWidth(weightBits)) {
+      function.emitError("weight-bits must be 8, 4, 2 or 1, got ")
+          << weightBits;
+      return signalPassFailure();
+    }
+    llvm::StringMap<int> bitsOfLayer;
+    for (StringRef entry : layerBits) {
+      auto [node, bitsText] = entry.rsplit(':');
+      int bits = 0;
+      if (node.empty() || bitsText.getAsInteger(10, bits) ||
+          !isBitWidth(bits)) {
+        function.emitError("layer-bits entries are NODE:BITS with BITS 8, 4, "
+                           "2 or 1, got '")
+            << entry << "'";
+        return signalPassFailure();
+      }
+      bitsOfLayer[node] = bits;
+    }
     Quantizer quantizer(function, activationType == "i8",
-                        symmetricActivations, perTensorWeights, keepFloat);
+                        symmetricActivations, perTensorWeights, keepFloat,
+                        weightBits, std::move(bitsOfLayer), detectLowBit);
     if (failed(quantizer.run()))
       return signalPassFailure();
   }

@@ -67,6 +67,23 @@ std::vector<LayerWeights> mlir::lowbit::collectLayerWeights(ModuleOp module) {
     } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
       if (isa<quant::QuantizedType>(conv.getWeight().getType().getElementType()))
         layers.push_back(describeWeight(op, "conv2d", conv.getWeight()));
+    } else if (isa<BinaryConv2DOp, BinaryFullyConnectedOp>(op)) {
+      // Signs packed 64 per i64 word along the input channels / depth.
+      auto weight = cast<ShapedType>(op->getOperand(1).getType());
+      int64_t depth =
+          cast<IntegerAttr>(op->getAttr(isa<BinaryConv2DOp>(op) ? "channels"
+                                                                : "depth"))
+              .getInt();
+      LayerWeights layer;
+      layer.layer = getLayerName(op->getLoc());
+      layer.op = isa<BinaryConv2DOp>(op) ? "binary_conv2d"
+                                          : "binary_fully_connected";
+      layer.weights = weight.getNumElements() / weight.getShape().back() *
+                      depth;
+      layer.codeBits = 1;
+      layer.storedBytes = weight.getNumElements() * 8;
+      layer.storedShape = getShapeName(weight);
+      layers.push_back(layer);
     } else if (auto packed = dyn_cast<PackedFullyConnectedOp>(op)) {
       LayerWeights layer;
       layer.layer = getLayerName(op->getLoc());

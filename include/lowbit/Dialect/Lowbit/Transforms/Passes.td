@@ -199,7 +199,19 @@ def LowbitQuantize : Pass<"lowbit-quantize", "::mlir::func::FuncOp"> {
       only user is such an activation takes the activation's range, so that
       relu and clip become clamps that lowbit-fold-activation folds;
     - max_pool, average_pool, global_average_pool, reshape, transpose keep
-      the input's scale and zero point.
+      the input's scale and zero point;
+    - weights below 8 bits (lib/Support/WeightCodes.h): `weight-bits` /
+      `layer-bits` quantize to 4 bits ([-7, 7]), ternary (TWN threshold) or
+      binary (alpha = mean |w|); with `detect-low-bit` weights that are
+      already binary, ternary, sign * 2^k or a codebook of at most 16 values
+      keep exactly those values (narrowed storage ranges such as
+      `i8<-1:1>`, scale alpha per channel), so lowbit-bitpack-weights stores
+      them in 1, 2 or 4 bits with no loss;
+    - a sign whose every user is a one-group conv2d or a gemm/matmul with
+      binary weights becomes `lowbit.binarize` (channels packed 64 per word)
+      and those layers `lowbit.binary_conv2d` / `binary_fully_connected`
+      with the weight signs packed and an int32 bias in units of alpha_c;
+      the requantize multiplier is alpha_c / s_out.
     Ops named in `keep-float` (by ONNX node name) stay float between a
     quant.dcast and a quant.qcast. Any other float op is an error naming it.
     ```mlir
@@ -218,7 +230,16 @@ def LowbitQuantize : Pass<"lowbit-quantize", "::mlir::func::FuncOp"> {
     Option<"perTensorWeights", "per-tensor-weights", "bool", "false",
            "One weight scale per tensor instead of per output channel">,
     ListOption<"keepFloat", "keep-float", "std::string",
-               "ONNX node names to keep in float">
+               "ONNX node names to keep in float">,
+    Option<"weightBits", "weight-bits", "int", "8",
+           "Bits of every layer's weights: 8, 4 (int4), 2 (ternary) or 1 "
+           "(binary)">,
+    ListOption<"layerBits", "layer-bits", "std::string",
+               "NODE:BITS overriding weight-bits for the named layer">,
+    Option<"detectLowBit", "detect-low-bit", "bool", "true",
+           "Keep weights trained binary, ternary, power-of-two or as a "
+           "codebook exactly, and turn Sign + binary-weight layers into "
+           "XOR-popcount layers (not with per-tensor-weights)">
   ];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
 }
