@@ -98,6 +98,7 @@ void mlir::lowbit::populateLowbitToLinalgConversionPatterns(
                                                       patterns.getContext());
   populateFullyConnectedLoweringPatterns(converter, patterns);
   populateGraphOpLoweringPatterns(converter, patterns);
+  populateSoftmaxLoweringPatterns(converter, patterns);
   populateRequantizeLoweringPatterns(converter, patterns, allowI32Requantize,
                                      testPlantRoundingError);
 }

@@ -199,7 +199,11 @@ def LowbitQuantize : Pass<"lowbit-quantize", "::mlir::func::FuncOp"> {
       only user is such an activation takes the activation's range, so that
       relu and clip become clamps that lowbit-fold-activation folds;
     - max_pool, average_pool, global_average_pool, reshape, transpose keep
-      the input's scale and zero point.
+      the input's scale and zero point;
+    - softmax: `lowbit.quantized_softmax` with an exp table computed at
+      compile time from the input's scale and the fixed result type (scale
+      1/256, zero point the storage minimum); the result's calibrated range
+      is not used (a type fixed by a QDQ model gets a rescale).
     Ops named in `keep-float` (by ONNX node name) stay float between a
     quant.dcast and a quant.qcast. Any other float op is an error naming it.
     ```mlir
