@@ -15,6 +15,7 @@
 #include "Tensors.h"
 
 #include "lowbit/Support/FixedPoint.h"
+#include "lowbit/Support/Softmax.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -381,6 +382,28 @@ StoredTensor evaluateLookup(LookupOp op, const StoredTensor &x) {
   return result;
 }
 
+/// The integer softmax of docs/IntegerSemantics.md along the op's axis.
+StoredTensor evaluateQuantizedSoftmax(QuantizedSoftmaxOp op,
+                                      const StoredTensor &x) {
+  auto output = cast<quant::UniformQuantizedType>(elementOf(op.getOutput()));
+  std::vector<int32_t> table(op.getExpTable().begin(), op.getExpTable().end());
+  int64_t axis = op.getAxis();
+  int64_t size = x.shape[axis];
+  int64_t inner = numElements(ArrayRef<int64_t>(x.shape).drop_front(axis + 1));
+  int64_t outer = numElements(ArrayRef<int64_t>(x.shape).take_front(axis));
+  StoredTensor result = intTensor(x.shape);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      int64_t start = o * size * inner + in;
+      ::lowbit::softmaxRow(table, x.values.data() + start, size, inner,
+                           static_cast<int32_t>(output.getZeroPoint()),
+                           static_cast<int32_t>(output.getStorageTypeMin()),
+                           static_cast<int32_t>(output.getStorageTypeMax()),
+                           result.values.data() + start);
+    }
+  return result;
+}
+
 } // namespace
 
 std::optional<FailureOr<StoredTensor>>
@@ -481,6 +504,9 @@ mlir::lowbit::evaluateGraphOp(Operation *op,
       })
       .Case<LookupOp>([&](LookupOp lookup) -> Result {
         return evaluateLookup(lookup, *in[0]);
+      })
+      .Case<QuantizedSoftmaxOp>([&](QuantizedSoftmaxOp softmax) -> Result {
+        return evaluateQuantizedSoftmax(softmax, *in[0]);
       })
       .Case<quant::QuantizeCastOp>([&](quant::QuantizeCastOp cast) -> Result {
         return evaluateQuantize(cast, *in[0]);

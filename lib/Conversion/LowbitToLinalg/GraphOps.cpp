@@ -106,12 +106,6 @@ Value buildWindowReduction(
       .getResult(0);
 }
 
-Value fill(OpBuilder &b, Location loc, RankedTensorType type, Value value) {
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
-  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
-}
-
 //===----------------------------------------------------------------------===//
 // conv2d
 //===----------------------------------------------------------------------===//
@@ -168,7 +162,8 @@ public:
                  })
                  .getResult(0);
     } else {
-      init = fill(rewriter, loc, resultType, constantI32(rewriter, loc, 0));
+      init =
+          fillTensor(rewriter, loc, resultType, constantI32(rewriter, loc, 0));
     }
 
     auto weightType = op.getWeight().getType();
@@ -279,7 +274,7 @@ public:
         resultType.getDimSize(2), resultType.getDimSize(3), op.getKernel(),
         op.getStrides(), op.getDilations());
     Value padded = padSpatial(rewriter, loc, adaptor.getInput(), pads, lowest);
-    Value init = fill(rewriter, loc, resultType, lowest);
+    Value init = fillTensor(rewriter, loc, resultType, lowest);
     bool isSigned = quant.isSigned();
     Value result = buildWindowReduction(
         rewriter, loc, padded, init, op.getKernel(), op.getStrides(),
@@ -355,8 +350,8 @@ Value buildCenteredSums(OpBuilder &b, Location loc, Value input,
                  resultType.getDimSize(2), resultType.getDimSize(3), kernel,
                  strides, dilations);
   Value padded = padSpatial(b, loc, input, padsAll, zero);
-  Value init = fill(b, loc, resultType.clone(b.getI32Type()),
-                    constantI32(b, loc, 0));
+  Value init = fillTensor(b, loc, resultType.clone(b.getI32Type()),
+                          constantI32(b, loc, 0));
   return buildWindowReduction(
       b, loc, padded, init, kernel, strides, dilations,
       [&](OpBuilder &nb, Location l, Value in, Value acc) {

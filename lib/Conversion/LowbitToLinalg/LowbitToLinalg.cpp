@@ -101,6 +101,7 @@ void mlir::lowbit::populateLowbitToLinalgConversionPatterns(
   populateFullyConnectedLoweringPatterns(converter, patterns);
   populateGraphOpLoweringPatterns(converter, patterns);
   populateBinaryOpLoweringPatterns(converter, patterns);
+  populateSoftmaxLoweringPatterns(converter, patterns);
   populateRequantizeLoweringPatterns(converter, patterns, allowI32Requantize,
                                      testPlantRoundingError);
 }

@@ -22,6 +22,9 @@ void populateGraphOpLoweringPatterns(const TypeConverter &converter,
 /// binarize, binary_fully_connected and binary_conv2d (BinaryOps.cpp).
 void populateBinaryOpLoweringPatterns(const TypeConverter &converter,
                                       RewritePatternSet &patterns);
+/// lowbit.quantized_softmax (Softmax.cpp).
+void populateSoftmaxLoweringPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns);
 void populateRequantizeLoweringPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns,
                                         bool allowI32Requantize,
@@ -83,6 +86,14 @@ inline Value createI32Vector(OpBuilder &b, Location loc,
                                     b.getI32Type());
   return arith::ConstantOp::create(b, loc,
                                    DenseIntElementsAttr::get(type, values));
+}
+
+/// A static-shaped tensor of `type` filled with the scalar `value`.
+inline Value fillTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                        Value value) {
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
 /// tensor.empty of `type`, taking dynamic sizes from `like` (same shape).

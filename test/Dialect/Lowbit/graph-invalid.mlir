@@ -438,3 +438,91 @@ func.func @f54(%x: tensor<2x3xf32>) {
   %r = lowbit.concat %x, %x axis 1 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x5xf32>
   return
 }
+
+// -----
+
+func.func @softmax_axis(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{axis 1 out of [0, 1)}}
+  %p = lowbit.quantized_softmax %x axis 1 exp_table [2, 1] : tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_wide(%x: tensor<2x!quant.uniform<i16<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{input storage must be at most 8 bits}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [2, 1] : tensor<2x!quant.uniform<i16<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_scale(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{result must be 8-bit with scale 1/256 and the storage minimum as zero point, got '!quant.uniform<u8:f32, 7.812500e-03>'}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [2, 1] : tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<u8:f32, 0.0078125>>
+  return
+}
+
+// -----
+
+func.func @softmax_zero_point(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{result must be 8-bit with scale 1/256}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [2, 1] : tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<i8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_narrow_result(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{result must be 8-bit with scale 1/256}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [2, 1] : tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<u8<0:254>:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_table_size(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{exp_table has 3 entries, the input takes 2 values}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [4, 2, 1] : tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_zero_first(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{exp_table entries must be non-negative and the first positive}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [0, 1] : tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_negative(%x: tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{exp_table entries must be non-negative and the first positive}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [2, -1] : tensor<2x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<2x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+// (10 + 256) * 2^22 fits in int32, (10 + 256) * 2^23 does not.
+func.func @softmax_fits(%x: tensor<10x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [4194304, 1] : tensor<10x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<10x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_overflow(%x: tensor<10x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{the sum of 10 entries up to 8388608 may overflow int32: (N + 256) * max(exp_table) must be at most 2^31 - 1}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [1, 8388608] : tensor<10x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<10x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}
+
+// -----
+
+func.func @softmax_dynamic(%x: tensor<?x!quant.uniform<i8<-1:0>:f32, 1.0>>) {
+  // expected-error@+1 {{the axis dimension must be static}}
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [2, 1] : tensor<?x!quant.uniform<i8<-1:0>:f32, 1.0>> -> tensor<?x!quant.uniform<u8:f32, 0.00390625>>
+  return
+}

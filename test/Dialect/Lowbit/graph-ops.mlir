@@ -69,3 +69,11 @@ func.func @integer(%x: tensor<1x2x5x5x!quant.uniform<u8:f32, 1.0:3>>, %w: tensor
   %1 = lowbit.matmul %a, %b : tensor<3x4x!quant.uniform<u8:f32, 1.0:3>>, tensor<4x2x!quant.uniform<i8:f32, 1.0>> -> tensor<3x2xi32>
   return %0, %1 : tensor<1x4x3x3xi32>, tensor<3x2xi32>
 }
+
+// The integer softmax: a 4-entry table for a 2-bit input, fixed result type.
+// CHECK-LABEL: func.func @quantized_softmax
+// CHECK: lowbit.quantized_softmax %{{.*}} axis 0 exp_table [65536, 32768, 16384, 8192] : tensor<3x2x!quant.uniform<i8<-2:1>:f32, 0.69314718055994{{[0-9]*}}:-1>> -> tensor<3x2x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+func.func @quantized_softmax(%x: tensor<3x2x!quant.uniform<i8<-2:1>:f32, 0.693147180559945:-1>>) -> tensor<3x2x!quant.uniform<i8:f32, 0.00390625:-128>> {
+  %p = lowbit.quantized_softmax %x axis 0 exp_table [65536, 32768, 16384, 8192] : tensor<3x2x!quant.uniform<i8<-2:1>:f32, 0.693147180559945:-1>> -> tensor<3x2x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return %p : tensor<3x2x!quant.uniform<i8:f32, 0.00390625:-128>>
+}

@@ -2,10 +2,19 @@
 // RUN: not lowbit-opt %s --lowbit-quantize=keep-float=probs --split-input-file 2>&1 | FileCheck %s --check-prefix=KEEP
 
 // An op outside the supported set is an error naming the ONNX node.
-// CHECK: error: {{.*}}cannot quantize 'probs' (lowbit.softmax): this op is not supported by the quantizer; keep it in float with --keep-float=probs
-func.func @softmax(%x: tensor<1x4xf32> {lowbit.range = array<f64: 0.0, 1.0>}) -> tensor<1x4xf32> {
-  %s = lowbit.softmax %x axis 1 {lowbit.range = array<f64: 0.0, 1.0>} : tensor<1x4xf32> loc("probs")
+// CHECK: error: {{.*}}cannot quantize 'square' (lowbit.mul): this op is not supported by the quantizer; keep it in float with --keep-float=square
+func.func @mul(%x: tensor<1x4xf32> {lowbit.range = array<f64: 0.0, 1.0>}) -> tensor<1x4xf32> {
+  %s = lowbit.mul %x, %x {lowbit.range = array<f64: 0.0, 1.0>} : tensor<1x4xf32>, tensor<1x4xf32> -> tensor<1x4xf32> loc("square")
   return %s : tensor<1x4xf32>
+}
+
+// -----
+
+// A softmax axis too long for the int32 sum of its exp table (k < 16).
+// CHECK: error: {{.*}}cannot quantize 'probs' (lowbit.softmax): the softmax axis has 32512 elements, too many for the int32 sum of its exp table
+func.func @long_softmax(%x: tensor<1x32512xf32> {lowbit.range = array<f64: 0.0, 1.0>}) -> tensor<1x32512xf32> {
+  %s = lowbit.softmax %x axis 1 : tensor<1x32512xf32> loc("probs")
+  return %s : tensor<1x32512xf32>
 }
 
 // -----

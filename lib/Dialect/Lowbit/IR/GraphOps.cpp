@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
+#include "lowbit/Support/Softmax.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
 
@@ -358,6 +359,46 @@ LogicalResult LookupOp::verify() {
         value > output.getStorageTypeMax())
       return emitOpError("table value ")
              << value << " is outside the output storage range";
+  return success();
+}
+
+LogicalResult QuantizedSoftmaxOp::verify() {
+  auto input =
+      cast<quant::UniformQuantizedType>(getInput().getType().getElementType());
+  auto output =
+      cast<quant::UniformQuantizedType>(getOutput().getType().getElementType());
+  int64_t rank = getInput().getType().getRank();
+  int64_t axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " out of [0, " << rank << ")";
+  if (input.getStorageTypeIntegralWidth() > 8)
+    return emitOpError("input storage must be at most 8 bits");
+  // Probabilities in units of 1/256: 256 steps from the storage minimum.
+  if (output.getStorageTypeIntegralWidth() != 8 ||
+      output.getStorageTypeMax() - output.getStorageTypeMin() != 255 ||
+      output.getScale() != 1.0 / ::lowbit::kSoftmaxOutputUnits ||
+      output.getZeroPoint() != output.getStorageTypeMin())
+    return emitOpError("result must be 8-bit with scale 1/256 and the storage "
+                       "minimum as zero point, got ")
+           << output;
+  int64_t entries = input.getStorageTypeMax() - input.getStorageTypeMin() + 1;
+  ArrayRef<int32_t> table = getExpTable();
+  if (static_cast<int64_t>(table.size()) != entries)
+    return emitOpError("exp_table has ")
+           << table.size() << " entries, the input takes " << entries
+           << " values";
+  if (llvm::any_of(table, [](int32_t e) { return e < 0; }) || table[0] < 1)
+    return emitOpError("exp_table entries must be non-negative and the first "
+                       "positive");
+  int64_t size = getInput().getType().getDimSize(axis);
+  if (ShapedType::isDynamic(size))
+    return emitOpError("the axis dimension must be static");
+  int64_t largest = *llvm::max_element(table);
+  if (!::lowbit::isSoftmaxSumBounded(size, largest))
+    return emitOpError("the sum of ")
+           << size << " entries up to " << largest
+           << " may overflow int32: (N + 256) * max(exp_table) must be at "
+              "most 2^31 - 1";
   return success();
 }
 

@@ -16,6 +16,7 @@
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
 #include "lowbit/Support/Calibration.h"
 #include "lowbit/Support/FixedPoint.h"
+#include "lowbit/Support/Softmax.h"
 #include "lowbit/Support/WeightCodes.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/IRMapping.h"
@@ -91,6 +92,12 @@ private:
   /// Add and Concat: every input is rescaled to the result's type (a
   /// requantize of q - Z_in by s_in / s_out) and the op works on that type.
   LogicalResult quantizeRescaled(Operation *op);
+  /// Softmax: lowbit.quantized_softmax with its fixed result type.
+  LogicalResult quantizeSoftmax(SoftmaxOp op);
+  /// A requantize of the per-tensor quantized `quantized` to `type` (the
+  /// rescale M = s_in / s_out), or `quantized` itself if it has that type.
+  FailureOr<Value> rescale(Operation *op, Value quantized,
+                           quant::UniformQuantizedType type);
 
   /// The operands of a conv2d, gemm or matmul, and its weight as
   /// [channels, depth] rows (transposed and scaled by gemm's alpha).
@@ -258,6 +265,8 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
       .Case<AddOp, ConcatOp>([&](Operation *combine) -> LogicalResult {
         return quantizeRescaled(combine);
       })
+      .Case<SoftmaxOp>(
+          [&](SoftmaxOp softmax) { return quantizeSoftmax(softmax); })
       .Case<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
             TransposeOp>([&](Operation *same) -> LogicalResult {
         // Same scale and zero point as the input.
@@ -671,26 +680,10 @@ LogicalResult Quantizer::quantizeRescaled(Operation *op) {
           DenseElementsAttr::get(storedType, stored)));
       continue;
     }
-    auto type = cast<RankedTensorType>(quantized.getType());
-    auto inQuant = cast<quant::UniformQuantizedType>(type.getElementType());
-    if (inQuant != *outQuant) {
-      std::optional<::lowbit::FixedPointMultiplier> m =
-          ::lowbit::computeFixedPointMultiplier(inQuant.getScale() /
-                                                outQuant->getScale());
-      if (!m)
-        return error(op) << "the rescaling multiplier "
-                         << inQuant.getScale() / outQuant->getScale()
-                         << " is not representable";
-      quantized = RequantizeOp::create(
-          builder, op->getLoc(), type.clone(*outQuant), quantized,
-          builder.getDenseI32ArrayAttr({m->multiplier}),
-          builder.getDenseI8ArrayAttr({static_cast<int8_t>(m->shift)}),
-          builder.getI32IntegerAttr(outQuant->getStorageTypeMin()),
-          builder.getI32IntegerAttr(outQuant->getStorageTypeMax()),
-          RoundingModeAttr::get(builder.getContext(), RoundingMode::Single),
-          IntegerAttr());
-    }
-    operands.push_back(quantized);
+    FailureOr<Value> rescaled = rescale(op, quantized, *outQuant);
+    if (failed(rescaled))
+      return failure();
+    operands.push_back(*rescaled);
   }
   Operation *clone = builder.clone(*op);
   clone->removeAttr(getCalibratedRangeAttrName());
@@ -699,6 +692,67 @@ LogicalResult Quantizer::quantizeRescaled(Operation *op) {
   clone->getResult(0).setType(
       cast<RankedTensorType>(op->getResult(0).getType()).clone(*outQuant));
   mapping.map(op->getResult(0), clone->getResult(0));
+  return success();
+}
+
+FailureOr<Value> Quantizer::rescale(Operation *op, Value quantized,
+                                    quant::UniformQuantizedType type) {
+  auto tensorType = cast<RankedTensorType>(quantized.getType());
+  auto inQuant = cast<quant::UniformQuantizedType>(tensorType.getElementType());
+  if (inQuant == type)
+    return quantized;
+  double real = inQuant.getScale() / type.getScale();
+  std::optional<::lowbit::FixedPointMultiplier> m =
+      ::lowbit::computeFixedPointMultiplier(real);
+  if (!m)
+    return error(op) << "the rescaling multiplier " << real
+                     << " is not representable";
+  return RequantizeOp::create(
+             builder, op->getLoc(), tensorType.clone(type), quantized,
+             builder.getDenseI32ArrayAttr({m->multiplier}),
+             builder.getDenseI8ArrayAttr({static_cast<int8_t>(m->shift)}),
+             builder.getI32IntegerAttr(type.getStorageTypeMin()),
+             builder.getI32IntegerAttr(type.getStorageTypeMax()),
+             RoundingModeAttr::get(builder.getContext(), RoundingMode::Single),
+             IntegerAttr())
+      .getResult();
+}
+
+/// The exp table is computed here, in double, from the input's scale; the
+/// result type is fixed (scale 1/256, zero point the storage minimum of the
+/// activation type), so the result's calibrated range is not used. A QDQ
+/// model that fixes another result type gets a rescale to it.
+LogicalResult Quantizer::quantizeSoftmax(SoftmaxOp op) {
+  Value input = lookup(op.getInput());
+  if (!input)
+    return error(op) << "its input is not quantized";
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto inQuant = cast<quant::UniformQuantizedType>(inType.getElementType());
+  int64_t size = inType.getDimSize(op.getAxis());
+  std::optional<int32_t> shift = ::lowbit::softmaxTableShift(size);
+  if (!shift)
+    return error(op) << "the softmax axis has " << size
+                     << " elements, too many for the int32 sum of its "
+                        "exp table";
+  std::vector<int32_t> table = ::lowbit::computeSoftmaxExpTable(
+      inQuant.getScale(),
+      inQuant.getStorageTypeMax() - inQuant.getStorageTypeMin() + 1, *shift);
+  int64_t qmin = signedActivations ? -128 : 0;
+  auto outQuant = quant::UniformQuantizedType::get(
+      signedActivations ? quant::QuantizationFlags::Signed : 0,
+      builder.getIntegerType(8), builder.getF32Type(),
+      1.0 / ::lowbit::kSoftmaxOutputUnits, qmin, qmin, qmin + 255);
+  Value result = QuantizedSoftmaxOp::create(
+      builder, op.getLoc(), inType.clone(outQuant), input, op.getAxisAttr(),
+      builder.getDenseI32ArrayAttr(table));
+  if (auto fixed = dyn_cast_or_null<quant::UniformQuantizedType>(
+          getQuantizedTypeAnnotation(op.getResult()))) {
+    FailureOr<Value> rescaled = rescale(op, result, fixed);
+    if (failed(rescaled))
+      return failure();
+    result = *rescaled;
+  }
+  mapping.map(op.getResult(), result);
   return success();
 }
 

@@ -256,6 +256,44 @@ def Lowbit_LookupOp : Op<Lowbit_Dialect, "lookup",
   let hasVerifier = 1;
 }
 
+def Lowbit_QuantizedSoftmaxOp : Op<Lowbit_Dialect, "quantized_softmax",
+    [Pure, SameOperandsAndResultShape]> {
+  let summary = "Integer-only softmax along one axis of an 8-bit quantized "
+                "input";
+  let description = [{
+    Softmax of the real values S_in * (q - Z_in) along `axis`, in integers
+    only (docs/IntegerSemantics.md, "Softmax"). For each row of N values
+    along the axis, with `m` the largest stored value of the row:
+
+      e[i]   = exp_table[m - q[i]]          (int32)
+      sum    = e[0] + ... + e[N-1]          (int32, cannot overflow)
+      out[i] = clamp((256 * e[i] + floor(sum / 2)) / sum + Z_out,
+                     qmin_out, qmax_out)    (integer division)
+
+    that is 256 * e[i] / sum rounded half away from zero. `exp_table` has
+    one entry per input storage value (256 for 8 bits); the quantizer fills
+    it with round(2^k * exp(-S_in * j)) for j = 0, 1, ..., so that
+    exp_table[0] = 2^k is the largest entry. The result type is fixed:
+    scale 1/256 and the storage minimum as zero point (u8 with zero point 0,
+    or i8 with -128), so out - Z_out is the probability in units of 1/256.
+    The verifier bounds the sum: (N + 256) * max(exp_table) <= 2^31 - 1.
+
+    ```mlir
+    %p = lowbit.quantized_softmax %x axis 1 exp_table [4194304, ...]
+        : tensor<1x10x!quant.uniform<u8:f32, 0.1:128>>
+          -> tensor<1x10x!quant.uniform<u8:f32, 3.906250e-03>>
+    ```
+  }];
+  let arguments = (ins Lowbit_PerTensorQuantizedTensor:$input, I64Attr:$axis,
+                       DenseI32ArrayAttr:$exp_table);
+  let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input `axis` $axis `exp_table` $exp_table attr-dict `:` type($input)
+    `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//

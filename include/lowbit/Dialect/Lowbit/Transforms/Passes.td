@@ -211,7 +211,11 @@ def LowbitQuantize : Pass<"lowbit-quantize", "::mlir::func::FuncOp"> {
       binary weights becomes `lowbit.binarize` (channels packed 64 per word)
       and those layers `lowbit.binary_conv2d` / `binary_fully_connected`
       with the weight signs packed and an int32 bias in units of alpha_c;
-      the requantize multiplier is alpha_c / s_out.
+      the requantize multiplier is alpha_c / s_out;
+    - softmax: `lowbit.quantized_softmax` with an exp table computed at
+      compile time from the input's scale and the fixed result type (scale
+      1/256, zero point the storage minimum); the result's calibrated range
+      is not used (a type fixed by a QDQ model gets a rescale).
     Ops named in `keep-float` (by ONNX node name) stay float between a
     quant.dcast and a quant.qcast. Any other float op is an error naming it.
     ```mlir
