@@ -13,7 +13,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AccuracyBudget.h"
 #include "lowbit/Dialect/Lowbit/Transforms/ModelInterface.h"
+#include "lowbit/Support/Npy.h"
 #include "lowbit/Dialect/Lowbit/Transforms/CalibrationData.h"
 #include "lowbit/Dialect/Lowbit/Transforms/WeightSummary.h"
 #include "lowbit/Frontend/ONNX/ImportONNX.h"
@@ -153,6 +155,22 @@ cl::list<std::string> layerBits(
     cl::CommaSeparated, cl::value_desc("node:bits,..."),
     cl::cat(quantizeCategory));
 
+cl::opt<double> accuracyBudget(
+    "accuracy-budget",
+    cl::desc("Choose each layer's weight bits (2, 4 or 8) so that top-1 "
+             "accuracy on --accuracy-data stays within this many points of "
+             "the float model's; prints the plan"),
+    cl::value_desc("points"), cl::init(-1), cl::cat(quantizeCategory));
+cl::opt<std::string> accuracyData(
+    "accuracy-data",
+    cl::desc("Float32 inputs [N, ...] for --accuracy-budget (default: the "
+             "calibration data)"),
+    cl::value_desc("file.npy"), cl::cat(quantizeCategory));
+cl::opt<std::string> accuracyLabels(
+    "accuracy-labels",
+    cl::desc("Integer class labels [N] of --accuracy-data"),
+    cl::value_desc("file.npy"), cl::cat(quantizeCategory));
+
 cl::opt<std::string> targetIsa(
     "target-isa",
     cl::desc("Dot-product instructions of the fully-connected kernels: "
@@ -245,6 +263,47 @@ static LogicalResult writeReport(ModuleOp floatModule, ModuleOp quantized) {
   return success();
 }
 
+/// The plan of --accuracy-budget, chosen on the float model after the float
+/// graph folds.
+static FailureOr<std::vector<std::string>>
+planLayerBits(ModuleOp floatModule, const PipelineOptions &options) {
+  if (calibrationData.empty() || accuracyLabels.empty()) {
+    llvm::errs() << "error: --accuracy-budget needs --calibration-data and "
+                    "--accuracy-labels\n";
+    return failure();
+  }
+  func::FuncOp model = findModelFunction(floatModule);
+  if (!model || model.getNumArguments() != 1) {
+    llvm::errs() << "error: --accuracy-budget needs a model of one input\n";
+    return failure();
+  }
+  auto inType = cast<RankedTensorType>(model.getArgumentTypes()[0]);
+  std::string dataPath =
+      accuracyData.empty() ? calibrationData.getValue() : accuracyData;
+  LabelledSamples samples;
+  FailureOr<std::vector<std::vector<float>>> inputs = readCalibrationSamples(
+      dataPath, inType.getShape(), floatModule.getContext());
+  if (failed(inputs))
+    return failure();
+  samples.inputs = std::move(*inputs);
+  std::string error;
+  std::optional<::lowbit::NpyArray> labels =
+      ::lowbit::readNpyFile(accuracyLabels, error);
+  if (!labels || labels->getDType() == ::lowbit::NpyDType::Float32 ||
+      labels->getShape().size() != 1 ||
+      labels->getShape()[0] != static_cast<int64_t>(samples.inputs.size())) {
+    llvm::errs() << "error: " << accuracyLabels << ": "
+                 << (labels ? "expected integer labels of shape [" +
+                                  std::to_string(samples.inputs.size()) + "]"
+                            : error)
+                 << "\n";
+    return failure();
+  }
+  samples.labels = labels->getIntegers();
+  return chooseLayerBits(floatModule, options, samples, accuracyBudget,
+                         llvm::errs());
+}
+
 static LogicalResult compile(MLIRContext &context) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -299,9 +358,10 @@ static LogicalResult compile(MLIRContext &context) {
   // Quantization first: the C interface is that of the quantized model,
   // read before the later phases rewrite the signature.
   OwningOpRef<ModuleOp> floatModule;
-  if (!reportFile.empty()) {
+  if (!reportFile.empty() || accuracyBudget >= 0) {
     if (calibrationData.empty()) {
-      llvm::errs() << "error: --report needs --calibration-data\n";
+      llvm::errs() << "error: --report and --accuracy-budget need "
+                      "--calibration-data\n";
       return failure();
     }
     PassManager pm(&context);
@@ -311,6 +371,13 @@ static LogicalResult compile(MLIRContext &context) {
       return failure();
     floatModule = module->clone();
   }
+  if (accuracyBudget >= 0) {
+    FailureOr<std::vector<std::string>> plan =
+        planLayerBits(*floatModule, options);
+    if (failed(plan))
+      return failure();
+    options.layerBits = *plan;
+  }
   {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)) ||
@@ -318,7 +385,7 @@ static LogicalResult compile(MLIRContext &context) {
         failed(pm.run(*module)))
       return failure();
   }
-  if (floatModule && failed(writeReport(*floatModule, *module)))
+  if (!reportFile.empty() && failed(writeReport(*floatModule, *module)))
     return failure();
   if (lastPhase == Phase::Quantize)
     return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {
