@@ -355,6 +355,23 @@ static LogicalResult compile(MLIRContext &context) {
     emitKind = EmitKind::MLIR;
   }
 
+  // A --layer-bits name that matches no layer is a typo, not a request.
+  for (const std::string &entry : options.layerBits) {
+    StringRef node = StringRef(entry).rsplit(':').first;
+    bool found = false;
+    module->walk([&](Operation *op) {
+      auto name = dyn_cast<NameLoc>(op->getLoc());
+      found |= isa<Conv2DOp, GemmOp, MatMulOp>(op) && name &&
+               name.getName() == node;
+    });
+    if (!found) {
+      llvm::errs() << "error: --layer-bits names '" << node
+                   << "', which is not a Conv, Gemm or MatMul node of "
+                   << inputFile << "\n";
+      return failure();
+    }
+  }
+
   // Quantization first: the C interface is that of the quantized model,
   // read before the later phases rewrite the signature.
   OwningOpRef<ModuleOp> floatModule;
