@@ -54,6 +54,11 @@ CASES = {
     "conv-dilated": ("conv", dict(n=1, c=130, h=6, w=6, o=33, kh=3, kw=3,
                                   strides=(2, 1), pads=(0, 2, 1, 0),
                                   dil=(2, 1))),
+    # Wide enough for tiles of 4 and 2 inner columns, stride and dilation
+    # 2 along the width.
+    "conv-wide-s2": ("conv", dict(n=1, c=70, h=4, w=13, o=17, kh=3, kw=3,
+                                  strides=(1, 2), pads=(1, 1, 1, 1),
+                                  dil=(1, 2))),
 }
 
 

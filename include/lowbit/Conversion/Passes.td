@@ -122,10 +122,15 @@ def ConvertLowbitBinaryToVector : Pass<"convert-lowbit-binary-to-vector",
     vector<8xi64> (LLVM selects `vpopcntq` with AVX512-VPOPCNTDQ, `cnt` and
     pairwise adds on NEON), summed over the words in vector<8xi64>
     accumulators that are `scf.for` iter_args. The epilogue forms
-    K - 2 * sum + bias in int32. The convolution computes, per output
-    position, the range of taps inside the input and loops over those only,
-    so zero padding contributes nothing, as the op defines; it stores each
-    channel's value straight into the NCHW result. The requantization that
+    K - 2 * sum + bias in int32. The convolution computes, per output row
+    (and per column at the borders), the range of taps inside the input and
+    loops over those only, so zero padding contributes nothing, as the op
+    defines; the columns whose window rows lie inside the input go in tiles
+    that share each weight load; it stores each channel's value straight
+    into the NCHW result. A per-tensor quantized `lowbit.binarize` along the
+    innermost axis (the input of a fully-connected layer) becomes one
+    vector<64xi8> compare with Z per word, its vector<64xi1> bitcast to the
+    i64 (a mask register and `kmovq` on AVX-512). The requantization that
     follows stays a separate `linalg.generic`: fused into the epilogue
     (tried, as the int8 kernels do) it was no faster, since for K = 512
     each output costs only 8 XOR-popcount steps and the requantization

@@ -65,19 +65,24 @@ func.func @variable_weights(%x: tensor<5x2xi64>, %w: tensor<3x2xi64>) -> tensor<
 
 // -----
 
-// The convolution: per output position (n, y, x) the taps inside the input,
-// [max(0, ceil((pad - y*s) / d)), min(KH, floor((H - 1 + pad - y*s) / d) + 1)),
-// loops over those taps and the words, C * taps - 2 * count + bias stored
-// channel by channel into the NCHW result: 8 channels of the whole block,
-// then 1 of the last, partial block (O = 9).
+// The convolution: per output row y the taps inside the input,
+// [max(0, ceil((pad - y*s) / d)), min(KH, floor((H - 1 + pad - y*s) / d) + 1));
+// the same per column at the borders (x = 0 and x = 5 of 6: one column at a
+// time), while the columns [1, 5), whose window rows lie inside the input,
+// go in one tile of 4 (ZMM) that loads each weight vector once for 4
+// extracted input words. Loops over those taps and the words,
+// C * taps - 2 * count + bias stored channel by channel into the NCHW
+// result: 8 channels of the whole block, then 1 of the last, partial block
+// (O = 9).
 // ZMM-LABEL: func.func @conv
 // ZMM:         %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x3x3x1x8xi64>
 // ZMM:         %[[C:.*]] = arith.constant 5 : i32
-// ZMM:         %[[EMPTY:.*]] = tensor.empty() : tensor<1x9x3x3xi32>
-// ZMM:         %[[R:.*]] = scf.for %[[BLOCK:.*]] = %c0 to %c1 step %c1 iter_args(%{{.*}} = %[[EMPTY]]) -> (tensor<1x9x3x3xi32>)
+// ZMM:         %[[EMPTY:.*]] = tensor.empty() : tensor<1x9x3x6xi32>
+// ZMM:         %[[R:.*]] = scf.for %[[BLOCK:.*]] = %c0 to %c1 step %c1 iter_args(%{{.*}} = %[[EMPTY]]) -> (tensor<1x9x3x6xi32>)
 // ZMM:           scf.for %[[N:.*]] = %c0 to %c1
 // ZMM:             scf.for %[[Y:.*]] = %c0 to %c3
-// ZMM:               scf.for %[[XO:.*]] = %c0 to %c3
+// The left border column.
+// ZMM:               scf.for %[[XO:.*]] = %c0 to %c1 step %c1
 // ZMM:                 %[[YS:.*]] = arith.muli %[[Y]], %c1 : index
 // ZMM:                 %[[YSTART:.*]] = arith.subi %c1, %[[YS]] : index
 // ZMM:                 %[[CEIL:.*]] = arith.ceildivsi %[[YSTART]], %c1 : index
@@ -91,25 +96,85 @@ func.func @variable_weights(%x: tensor<5x2xi64>, %w: tensor<3x2xi64>) -> tensor<
 // ZMM:                   scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c1 iter_args(%{{.*}}) -> (vector<8xi64>)
 // ZMM:                     scf.for %[[WORD:.*]] = %c0 to %c1 step %c1 iter_args(%{{.*}}) -> (vector<8xi64>)
 // ZMM:                       %[[IY:.*]] = arith.subi %{{.*}}, %[[YSTART]] : index
-// ZMM:                       %[[WORDX:.*]] = tensor.extract %{{.*}}[%[[N]], %[[IY]], %{{.*}}, %[[WORD]]] : tensor<1x3x3x1xi64>
 // ZMM:                       vector.transfer_read %[[W]][%{{.*}}, %[[I]], %[[J]], %[[WORD]], %c0]
+// ZMM:                       %[[WORDX:.*]] = tensor.extract %{{.*}}[%[[N]], %[[IY]], %{{.*}}, %[[WORD]]] : tensor<1x3x6x1xi64>
 // ZMM:                       math.ctpop %{{.*}} : vector<8xi64>
 // ZMM:                 %[[TAPS:.*]] = arith.muli %{{.*}}, %{{.*}} : index
 // ZMM:                 %[[TAPS32:.*]] = arith.index_cast %[[TAPS]] : index to i32
 // ZMM:                 %[[SIGNS:.*]] = arith.muli %[[TAPS32]], %[[C]] : i32
 // ZMM:                 vector.broadcast %[[SIGNS]] : i32 to vector<8xi32>
-// ZMM:                 tensor.insert %{{.*}} into %{{.*}}[%[[N]], %{{.*}}, %[[Y]], %[[XO]]] : tensor<1x9x3x3xi32>
-// ZMM-COUNT-7:         tensor.insert %{{.*}} : tensor<1x9x3x3xi32>
+// ZMM:                 tensor.insert %{{.*}} into %{{.*}}[%[[N]], %{{.*}}, %[[Y]], %{{.*}}] : tensor<1x9x3x6xi32>
+// ZMM-COUNT-7:         tensor.insert %{{.*}} : tensor<1x9x3x6xi32>
 // ZMM-NEXT:            scf.yield
-// ZMM:         scf.for %{{.*}} = %c1 to %c2 step %c1 iter_args(%{{.*}} = %[[R]]) -> (tensor<1x9x3x3xi32>)
-// ZMM:           vector.extract %{{.*}}[0] : i32 from vector<8xi32>
-// ZMM:           tensor.insert
-// ZMM-NOT:       tensor.insert
+// The tile of 4 inner columns: all 3 taps of a window row, 4 words, 4 counts.
+// ZMM:               scf.for %{{.*}} = %c1 to %c5 step %c4
+// ZMM:                 scf.for %{{.*}} iter_args(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) -> (vector<8xi64>, vector<8xi64>, vector<8xi64>, vector<8xi64>)
+// ZMM:                   scf.for %{{.*}} = %c0 to %c3 step %c1
+// ZMM:                     vector.transfer_read %[[W]]
+// ZMM-NOT:                 vector.transfer_read
+// ZMM-COUNT-4:             math.ctpop
+// ZMM-NOT:                 math.ctpop
+// ZMM:                     scf.yield
+// ZMM-COUNT-32:        tensor.insert %{{.*}} : tensor<1x9x3x6xi32>
+// ZMM-NEXT:            scf.yield
+// The right border column.
+// ZMM:               scf.for %{{.*}} = %c5 to %c6 step %c1
+// ZMM:         scf.for %{{.*}} = %c1 to %c2 step %c1 iter_args(%{{.*}} = %[[R]]) -> (tensor<1x9x3x6xi32>)
+// ZMM:           scf.for %{{.*}} = %c1 to %c5 step %c4
+// ZMM-COUNT-4:     vector.extract %{{.*}}[0] : i32 from vector<8xi32>
 // ZMM:         return
-func.func @conv(%x: tensor<1x3x3x1xi64>) -> tensor<1x9x3x3xi32> {
+func.func @conv(%x: tensor<1x3x6x1xi64>) -> tensor<1x9x3x6xi32> {
   %w = lowbit.constant dense<1> : tensor<9x3x3x1xi64> -> tensor<9x3x3x1xi64>
-  %r = lowbit.binary_conv2d %x, %w {channels = 5 : i64, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x3x3x1xi64>, tensor<9x3x3x1xi64> -> tensor<1x9x3x3xi32>
-  return %r : tensor<1x9x3x3xi32>
+  %r = lowbit.binary_conv2d %x, %w {channels = 5 : i64, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x3x6x1xi64>, tensor<9x3x3x1xi64> -> tensor<1x9x3x6xi32>
+  return %r : tensor<1x9x3x6xi32>
+}
+
+// -----
+
+// binarize along the innermost axis: per row, each whole word is one
+// vector<64xi8> load, a compare with Z and a bitcast of the 64 lanes to an
+// i64; the last, partial word (K = 100) is read with Z as padding. The
+// leading dimensions are collapsed to rows and expanded back.
+// CHECK-LABEL: func.func @binarize_rows
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x100x!quant.uniform<u8:f32, 5.000000e-02:128>>)
+// CHECK:         %[[S:.*]] = quant.scast %[[X]] : tensor<2x3x100x!quant.uniform<u8:f32, 5.000000e-02:128>> to tensor<2x3x100xi8>
+// CHECK:         %[[ROWS:.*]] = tensor.collapse_shape %[[S]] {{\[\[}}0, 1], [2]] : tensor<2x3x100xi8> into tensor<6x100xi8>
+// CHECK:         %[[Z:.*]] = arith.constant -128 : i8
+// CHECK:         %[[ZS:.*]] = vector.broadcast %[[Z]] : i8 to vector<64xi8>
+// CHECK:         %[[OUT:.*]] = scf.for %[[R:.*]] = %c0 to %c6 step %c1
+// CHECK:           scf.for %[[W:.*]] = %c0 to %c1 step %c1
+// CHECK:             %[[FIRST:.*]] = arith.muli %[[W]], %c64
+// CHECK:             %[[V:.*]] = vector.transfer_read %[[ROWS]][%[[R]], %[[FIRST]]], %[[Z]] {in_bounds = [true]} : tensor<6x100xi8>, vector<64xi8>
+// CHECK:             %[[NEG:.*]] = arith.cmpi ult, %[[V]], %[[ZS]] : vector<64xi8>
+// CHECK:             %[[BITS:.*]] = vector.bitcast %[[NEG]] : vector<64xi1> to vector<1xi64>
+// CHECK:             %[[WORD:.*]] = vector.extract %[[BITS]][0] : i64 from vector<1xi64>
+// CHECK:             tensor.insert %[[WORD]] into %{{.*}}[%[[R]], %[[W]]] : tensor<6x2xi64>
+// CHECK:           %[[LAST:.*]] = vector.transfer_read %[[ROWS]][%[[R]], %{{.*}}], %[[Z]] : tensor<6x100xi8>, vector<64xi8>
+// CHECK:           arith.cmpi ult, %[[LAST]], %[[ZS]] : vector<64xi8>
+// CHECK:           tensor.insert %{{.*}} into %{{.*}}[%[[R]], %c1] : tensor<6x2xi64>
+// CHECK:         tensor.expand_shape %[[OUT]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 2] : tensor<6x2xi64> into tensor<2x3x2xi64>
+// GENERIC-LABEL: func.func @binarize_rows
+// GENERIC:         lowbit.binarize
+func.func @binarize_rows(%x: tensor<2x3x100x!quant.uniform<u8:f32, 0.05:128>>) -> tensor<2x3x2xi64> {
+  %b = lowbit.binarize %x {axis = 2 : i64} : tensor<2x3x100x!quant.uniform<u8:f32, 0.05:128>> -> tensor<2x3x2xi64>
+  return %b : tensor<2x3x2xi64>
+}
+
+// -----
+
+// Signed storage compares signed; other axes (NCHW channels) are left to
+// the linalg lowering.
+// CHECK-LABEL: func.func @binarize_signed
+// CHECK:         arith.cmpi slt, %{{.*}}, %{{.*}} : vector<64xi8>
+// CHECK-LABEL: func.func @binarize_channels
+// CHECK:         lowbit.binarize %{{.*}} {axis = 1 : i64}
+func.func @binarize_signed(%x: tensor<4x64x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<4x1xi64> {
+  %b = lowbit.binarize %x {axis = 1 : i64} : tensor<4x64x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<4x1xi64>
+  return %b : tensor<4x1xi64>
+}
+func.func @binarize_channels(%x: tensor<1x70x3x3x!quant.uniform<u8:f32, 0.05:128>>) -> tensor<1x3x3x2xi64> {
+  %b = lowbit.binarize %x {axis = 1 : i64} : tensor<1x70x3x3x!quant.uniform<u8:f32, 0.05:128>> -> tensor<1x3x3x2xi64>
+  return %b : tensor<1x3x3x2xi64>
 }
 
 // BAD: error: unknown target-isa 'sse9'
