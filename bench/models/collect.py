@@ -39,6 +39,26 @@ def main():
         timed("ort_identity", "Identity [1,16]", "ONNX Runtime", "fp32",
               "y = x: the cost of one `session.run` from node, included in every ORT row"),
     ]
+    for key, model in (("fmnist", "Fashion-MNIST CNN 28×28"), ("digits", "digits MLP 64-…-10")):
+        if f"{key}_ort_fp32" not in d:
+            continue
+        ops = d.get(f"{key}_int8_ops", {})
+        err = d.get(f"{key}_lowbit_pending", {}).get("error")
+        rows += [
+            timed(f"{key}_lowbit_int8", model, "Lowbit", "int8",
+                  "`--calibration-data` = the example's calibration.npy; run on stored values"),
+            timed(f"{key}_lowbit_float", model, "Lowbit", "int8, float in/out",
+                  "quantize + run + dequantize"),
+            timed(f"{key}_ort_int8", model, "ONNX Runtime", "int8 QDQ, float in/out",
+                  "fused to " + ", ".join(f"{v}× {k}" for k, v in ops.items())),
+            timed(f"{key}_ort_fp32", model, "ONNX Runtime", "fp32",
+                  "the same fp32 file Lowbit compiles (batch norms folded)"),
+        ]
+        if err is not None:
+            rows.append({"model": model, "runtime": "Lowbit", "precision": "int8",
+                         "median_us": None, "best_us": None,
+                         "note": "lowbit-compile failed at this commit: `"
+                                 + err.replace("|", "/").replace("`", "") + "`"})
     if "mbv2_ort_fp32" in d:
         chk = d.get("mbv2_int8_vs_fp32", {})
         ops = d.get("mbv2_int8_ops", {})

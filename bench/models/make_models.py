@@ -4,6 +4,12 @@
     make_models.py mlp OUT_DIR            the example MLP, three ONNX files
     make_models.py mobilenet OUT_DIR      MobileNetV2 fp32 + a calibration model
     make_models.py mobilenet-qdq OUT_DIR  MobileNetV2 int8 QDQ from ranges.json
+    make_models.py example SRC.onnx NAME OUT_DIR
+                                          a trained example (examples/): fp32
+                                          with batch norms folded into the
+                                          convolutions, + a calibration model
+    make_models.py example-qdq NAME OUT_DIR
+                                          its int8 QDQ from NAME_ranges.json
 
 The MLP (examples/mlp, 16 -> 32 ReLU -> 10) is rebuilt from the parameters
 that generated examples/mlp/mlp.mlir (mlp_params.npz), so ONNX Runtime runs
@@ -27,6 +33,11 @@ quantizer (not in Debian): per-output-channel symmetric int8 weights and
 int32 biases for every Conv/Gemm, and a QuantizeLinear/DequantizeLinear pair
 (u8, asymmetric) on every float activation, with min/max ranges measured by
 ONNX Runtime on random inputs (models.js calibrate -> ranges.json).
+
+The trained examples (the Fashion-MNIST CNN, the digits MLP) get the same
+QDQ treatment; their BatchNormalization nodes are folded into the preceding
+Conv first (Lowbit folds them itself; ONNX Runtime could not fuse them once
+Q/DQ pairs sit between), so all three runs execute the same network.
 
 Run with Debian's /usr/bin/python3 (numpy, onnx, torch, torchvision).
 """
@@ -134,13 +145,61 @@ def mobilenet(out_dir):
         g.initializer.append(copy)
         g.node.remove(n)
     save(model, path)
-    # The calibration model: every float activation is also an output.
+    calibration_model(model, os.path.join(out_dir, "mobilenetv2_calib.onnx"))
+
+
+def calibration_model(model, path):
+    """`model` with every float activation also an output (models.js
+    calibrate records the min/max of each)."""
     inferred = onnx.shape_inference.infer_shapes(model)
     outs = {o.name for o in model.graph.output}
     extra = [vi for vi in inferred.graph.value_info
              if vi.type.tensor_type.elem_type == TensorProto.FLOAT and vi.name not in outs]
     model.graph.output.extend(extra)
-    save(model, os.path.join(out_dir, "mobilenetv2_calib.onnx"))
+    save(model, path)
+
+
+def fold_batchnorm(model):
+    """Folds each BatchNormalization whose input is a Conv with initializer
+    weights (and no other user) into that Conv's weights and bias."""
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    users = {}
+    for n in g.node:
+        for i in n.input:
+            users[i] = users.get(i, 0) + 1
+    producer = {o: n for n in g.node for o in n.output}
+    for bn in [n for n in g.node if n.op_type == "BatchNormalization"]:
+        conv = producer.get(bn.input[0])
+        if (conv is None or conv.op_type != "Conv" or users[bn.input[0]] != 1
+                or conv.input[1] not in inits
+                or not all(i in inits for i in bn.input[1:5])):
+            continue
+        eps = next((a.f for a in bn.attribute if a.name == "epsilon"), 1e-5)
+        gamma, beta, mean, var = (numpy_helper.to_array(inits[i]).astype(np.float64)
+                                  for i in bn.input[1:5])
+        w = numpy_helper.to_array(inits[conv.input[1]]).astype(np.float64)
+        b = (numpy_helper.to_array(inits[conv.input[2]]).astype(np.float64)
+             if len(conv.input) > 2 else np.zeros(w.shape[0]))
+        k = gamma / np.sqrt(var + eps)
+        w_name, b_name = conv.name + "_w_folded", conv.name + "_b_folded"
+        g.initializer.extend([
+            init(w_name, (w * k.reshape((-1,) + (1,) * (w.ndim - 1))).astype(np.float32)),
+            init(b_name, ((b - mean) * k + beta).astype(np.float32))])
+        del conv.input[1:]
+        conv.input.extend([w_name, b_name])
+        conv.output[0] = bn.output[0]
+        g.node.remove(bn)
+    used = {i for n in g.node for i in n.input}
+    for i in [i for i in g.initializer if i.name not in used]:
+        g.initializer.remove(i)
+    return model
+
+
+def example(src, name, out_dir):
+    model = fold_batchnorm(onnx.load(src))
+    save(model, os.path.join(out_dir, f"{name}_fp32.onnx"))
+    calibration_model(model, os.path.join(out_dir, f"{name}_calib.onnx"))
 
 
 def qparams(lo, hi):
@@ -152,8 +211,15 @@ def qparams(lo, hi):
 
 
 def mobilenet_qdq(out_dir):
-    model = onnx.load(os.path.join(out_dir, "mobilenetv2_fp32.onnx"))
-    ranges = json.load(open(os.path.join(out_dir, "ranges.json")))
+    qdq(os.path.join(out_dir, "mobilenetv2_fp32.onnx"), os.path.join(out_dir, "ranges.json"),
+        os.path.join(out_dir, "mobilenetv2_int8.onnx"), "mobilenetv2_int8_qdq")
+
+
+def qdq(src, ranges_path, dst, graph_name):
+    """The int8 QDQ graph of the fp32 model `src` with the activation ranges
+    of `ranges_path` (see the module comment)."""
+    model = onnx.load(src)
+    ranges = json.load(open(ranges_path))
     g = model.graph
     inits = {i.name: i for i in g.initializer}
     produced_by_constant = {o for n in g.node if n.op_type == "Constant" for o in n.output}
@@ -240,17 +306,24 @@ def mobilenet_qdq(out_dir):
         vi.CopyFrom(o)
         vi.name = out_map.get(o.name, o.name)
         outputs.append(vi)
-    graph = helper.make_graph(head + nodes, "mobilenetv2_int8_qdq", list(g.input), outputs,
+    graph = helper.make_graph(head + nodes, graph_name, list(g.input), outputs,
                               keep + new_inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    save(m, os.path.join(out_dir, "mobilenetv2_int8.onnx"))
+    m = helper.make_model(graph, opset_imports=list(model.opset_import))
+    save(m, dst)
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("mlp", "mobilenet", "mobilenet-qdq"):
+    args = sys.argv[1:]
+    commands = {"mlp": (1, mlp), "mobilenet": (1, mobilenet),
+                "mobilenet-qdq": (1, mobilenet_qdq), "example": (3, example),
+                "example-qdq": (2, lambda name, out: qdq(
+                    os.path.join(out, f"{name}_fp32.onnx"),
+                    os.path.join(out, f"{name}_ranges.json"),
+                    os.path.join(out, f"{name}_int8.onnx"), f"{name}_int8_qdq"))}
+    if not args or args[0] not in commands or len(args) != 1 + commands[args[0]][0]:
         sys.exit(__doc__)
-    os.makedirs(sys.argv[2], exist_ok=True)
-    {"mlp": mlp, "mobilenet": mobilenet, "mobilenet-qdq": mobilenet_qdq}[sys.argv[1]](sys.argv[2])
+    os.makedirs(args[-1], exist_ok=True)
+    commands[args[0]][1](*args[1:])
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@
 #    calibrated on random inputs). Lowbit compiles it only if
 #    `lowbit-compile model.onnx --calibration-data=...` works at this commit;
 #    otherwise the row says why and carries no number.
+# 3. The trained examples (Fashion-MNIST CNN, digits MLP): Lowbit with the
+#    example's calibration data vs ORT fp32 and int8 QDQ (example_model).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -74,6 +76,35 @@ record mlp_lowbit_float "$(sed -n 2p "$OUT/mlp_lowbit.jsonl")"
 record mlp_ort_fp32 "$($JS bench "$OUT/mlp_fp32.onnx" "$ROUNDS" "$MIN_MS")"
 record mlp_ort_int8 "$($JS bench "$OUT/mlp_int8.onnx" "$ROUNDS" "$MIN_MS")"
 record ort_identity "$($JS bench "$OUT/identity.onnx" "$ROUNDS" "$MIN_MS")"
+
+# The trained examples: ORT fp32 and int8 QDQ (its own quantization, ranges
+# from ORT on random inputs) next to Lowbit compiled with the example's
+# calibration data, all from the same batch-norm-folded fp32 file.
+#   example_model KEY SRC.onnx CALIBRATION.npy
+example_model() {
+  local key="$1" src="$2" calib="$3"
+  echo "models: $src"
+  "$PY" "$HERE/make_models.py" example "$src" "$key" "$OUT"
+  $JS calibrate "$OUT/${key}_calib.onnx" 8 "$OUT/${key}_ranges.json"
+  "$PY" "$HERE/make_models.py" example-qdq "$key" "$OUT"
+  record "${key}_int8_ops" "$($JS ops "$OUT/${key}_int8.onnx")"
+  if "$COMPILE" "$OUT/${key}_fp32.onnx" --calibration-data="$calib" --emit=obj \
+       --mcpu=native --entry-name="$key" -o "$OUT/$key.o" > "$OUT/${key}_compile.log" 2>&1 &&
+     cc -O2 -DMODEL="$key" -include "$OUT/$key.h" "$HERE/bench_lowbit_model.c" "$OUT/$key.o" \
+       -lm -o "$OUT/bench_$key" >> "$OUT/${key}_compile.log" 2>&1; then
+    "$OUT/bench_$key" "$ROUNDS" "$MIN_MS" > "$OUT/${key}_lowbit.jsonl"
+    record "${key}_lowbit_int8" "$(sed -n 1p "$OUT/${key}_lowbit.jsonl")"
+    record "${key}_lowbit_float" "$(sed -n 2p "$OUT/${key}_lowbit.jsonl")"
+  else
+    local reason
+    reason="$(grep -m1 -E 'error' "$OUT/${key}_compile.log" | cut -c1-200 || true)"
+    record "${key}_lowbit_pending" "$("$PY" -c 'import json,sys; print(json.dumps({"error": sys.argv[1]}))' "$reason")"
+  fi
+  record "${key}_ort_fp32" "$($JS bench "$OUT/${key}_fp32.onnx" "$ROUNDS" "$MIN_MS")"
+  record "${key}_ort_int8" "$($JS bench "$OUT/${key}_int8.onnx" "$ROUNDS" "$MIN_MS")"
+}
+example_model fmnist "$ROOT/examples/fashion-mnist/cnn.onnx" "$ROOT/examples/fashion-mnist/calibration.npy"
+example_model digits "$ROOT/examples/digits/mlp.onnx" "$ROOT/examples/digits/calibration.npy"
 
 if [ "${BENCH_SKIP_MOBILENET:-0}" != 1 ]; then
   echo "models: MobileNetV2 (torchvision, random weights)"
