@@ -114,7 +114,11 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
            "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=16384}),"
            "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
            // No memrefCopy runtime call: copies become loops.
-           "func.func(lowbit-copies-to-linalg),canonicalize,cse";
+           // A padded buffer is filled only around the copied interior.
+           "func.func(lowbit-copies-to-linalg,lowbit-fill-pad-border),"
+           "canonicalize,cse,"
+           // The larger ones share one static workspace: no malloc either.
+           "lowbit-plan-workspace{workspace-argument=true}";
   case Phase::LLVM:
     return "convert-lowbit-dot-to-llvm,"
            "func.func(convert-linalg-to-loops),lower-affine,"

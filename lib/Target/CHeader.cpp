@@ -37,6 +37,34 @@ static void writeTensorConstants(llvm::raw_ostream &os, StringRef prefix,
      << "_storage_max = " << tensor.type.getStorageTypeMax() << ";\n";
 }
 
+/// The workspace size and the reentrant `<name>_run_with_workspace`.
+static void writeWorkspaceDeclarations(llvm::raw_ostream &os,
+                                       const ModelInterface &model) {
+  std::string in = model.input.getCType(), out = model.output.getCType();
+  std::string bytes = model.name + "_WORKSPACE_BYTES";
+  std::string signature = "int " + model.getRunWithWorkspaceSymbol() +
+                          "(const " + in + " *input, " + out +
+                          " *output, void *workspace)";
+  os << "#define " << bytes << " ((size_t)" << model.workspaceBytes << ")\n";
+  if (model.workspaceBytes == 0) {
+    os << "/* " << model.getRunSymbol()
+       << " keeps no state: it is reentrant and needs no workspace. */\n"
+       << "static inline " << signature << " {\n"
+       << "  (void)workspace;\n"
+       << "  return " << model.getRunSymbol() << "(input, output);\n}\n";
+    return;
+  }
+  os << "/* NOT REENTRANT: " << model.getRunSymbol()
+     << " keeps its intermediate tensors in one static\n"
+     << " * workspace of " << bytes
+     << " bytes (zero-initialized, in .bss), so it must\n"
+     << " * not run in two threads at once. " << model.getRunWithWorkspaceSymbol()
+     << " is the reentrant form:\n"
+     << " * each caller passes its own 64-byte aligned workspace of " << bytes
+     << "\n * bytes, which it may reuse between calls. Returns 0 on success. */\n"
+     << signature << ";\n";
+}
+
 void mlir::lowbit::writeCHeader(const ModelInterface &model,
                                 StringRef sourceName, llvm::raw_ostream &os) {
   const std::string &name = model.name;
@@ -51,7 +79,7 @@ void mlir::lowbit::writeCHeader(const ModelInterface &model,
      << " * stored values at the boundary; they are the only functions of the\n"
      << " * object that use floating point. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <stdint.h>\n\n"
+     << "#include <stddef.h>\n#include <stdint.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "typedef " << in << " " << name << "_input_t;\n"
      << "typedef " << out << " " << name << "_output_t;\n\n"
@@ -68,7 +96,9 @@ void mlir::lowbit::writeCHeader(const ModelInterface &model,
   writeTensorConstants(os, name + "_output", model.output);
   os << "\n/* Returns 0 on success. */\n"
      << "int " << model.getRunSymbol() << "(const " << in << " *input, " << out
-     << " *output);\n"
+     << " *output);\n";
+  writeWorkspaceDeclarations(os, model);
+  os
      << "/* q = clamp(round_half_even(x / scale) + zero_point); NaN -> "
         "zero_point. */\n"
      << "void " << model.getQuantizeInputSymbol() << "(const float *x, " << in

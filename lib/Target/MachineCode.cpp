@@ -134,11 +134,12 @@ mlir::lowbit::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
       function.addFnAttr("target-features", machine.getTargetFeatureString());
   }
 
-  // Constants (weights, tables) become named local symbols instead of
-  // private labels, so that object tools show each one and its size
-  // (llvm-nm -S; lowbit-compile --weight-summary names them).
+  // Constants (weights, tables) and workspaces (lowbit-plan-workspace)
+  // become named local symbols instead of private labels, so that object
+  // tools show each one and its size (llvm-nm -S; lowbit-compile
+  // --weight-summary names the constants).
   for (llvm::GlobalVariable &global : llvmModule->globals())
-    if (global.hasPrivateLinkage() && global.isConstant())
+    if (global.hasPrivateLinkage())
       global.setLinkage(llvm::GlobalValue::InternalLinkage);
 
   llvm::LoopAnalysisManager loopAnalyses;

@@ -424,35 +424,39 @@ static LogicalResult compile(MLIRContext &context) {
   options.targetIsa =
       targetIsa.empty() ? selectKernelIsa(*machine) : targetIsa.getValue();
 
-  // Up to the pack phase (where the weight summary is taken), then the rest.
-  auto runPhases = [&](Phase first, Phase last) -> LogicalResult {
-    if (static_cast<int>(first) > static_cast<int>(last))
+  // The phases in steps: up to pack (where the weight summary is taken), up
+  // to bufferize (which sizes the workspace for the header), then the rest.
+  auto isAfter = [](Phase a, Phase b) {
+    return static_cast<int>(a) > static_cast<int>(b);
+  };
+  Phase nextPhase = Phase::Export;
+  auto runPhasesUntil = [&](Phase stop) -> LogicalResult {
+    Phase last = isAfter(stop, lastPhase) ? lastPhase : stop;
+    if (isAfter(nextPhase, last))
       return success();
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
-    for (int phase = static_cast<int>(first);
+    for (int phase = static_cast<int>(nextPhase);
          phase <= static_cast<int>(last); ++phase)
       if (failed(buildPhase(pm, static_cast<Phase>(phase), options)))
         return failure();
+    nextPhase = static_cast<Phase>(static_cast<int>(last) + 1);
     return pm.run(*module);
   };
-  bool summarize = !weightSummary.empty();
-  Phase packLast = summarize && static_cast<int>(lastPhase) >=
-                                    static_cast<int>(Phase::Pack)
-                       ? Phase::Pack
-                       : lastPhase;
-  if (failed(runPhases(Phase::Export, packLast)))
-    return failure();
-  if (summarize && packLast == Phase::Pack) {
-    if (failed(writeOutput(weightSummary, [&](llvm::raw_pwrite_stream &os) {
+  if (!weightSummary.empty() && !isAfter(Phase::Pack, lastPhase)) {
+    if (failed(runPhasesUntil(Phase::Pack)) ||
+        failed(writeOutput(weightSummary, [&](llvm::raw_pwrite_stream &os) {
           printWeightSummary(collectLayerWeights(*module), os);
           return success();
         })))
       return failure();
-    if (failed(runPhases(Phase::Linalg, lastPhase)))
-      return failure();
   }
+  if (failed(runPhasesUntil(Phase::Bufferize)))
+    return failure();
+  model->workspaceBytes = getWorkspaceBytes(*module, model->getRunSymbol());
+  if (failed(runPhasesUntil(Phase::LLVM)))
+    return failure();
 
   if (emitKind == EmitKind::MLIR)
     return writeOutput(outputFile, [&](llvm::raw_pwrite_stream &os) {

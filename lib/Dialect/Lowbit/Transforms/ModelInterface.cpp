@@ -93,3 +93,14 @@ mlir::lowbit::getModelInterface(ModuleOp module, StringRef functionName,
     return function.emitError("'") << prefix << "' is not a C identifier";
   return ModelInterface{prefix, function, *input, *output};
 }
+
+int64_t mlir::lowbit::getWorkspaceBytes(ModuleOp module, StringRef function) {
+  auto variant = module.lookupSymbol<func::FuncOp>(
+      (function + kWithWorkspaceSuffix).str());
+  if (!variant || variant.getNumArguments() == 0)
+    return 0;
+  auto workspace = dyn_cast<MemRefType>(
+      variant.getArgumentTypes().back());
+  return workspace && workspace.hasStaticShape() ? workspace.getNumElements()
+                                                 : 0;
+}

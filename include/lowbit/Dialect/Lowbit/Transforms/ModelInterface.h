@@ -29,12 +29,20 @@ struct BoundaryTensor {
   RankedTensorType getStorageTensorType() const;
 };
 
+/// The name suffix of the reentrant variant that lowbit-plan-workspace gives
+/// a public function with a workspace: `<function>_with_workspace`, taking
+/// the workspace as its last argument.
+inline constexpr llvm::StringLiteral kWithWorkspaceSuffix = "_with_workspace";
+
 /// The C interface of a model: `int <name>_run(const in *, out *)`.
 struct ModelInterface {
   std::string name;
   func::FuncOp function;
   BoundaryTensor input;
   BoundaryTensor output;
+  /// The bytes of the workspace of `<name>_run` (lowbit-plan-workspace); 0
+  /// when it needs none or before the bufferize phase.
+  int64_t workspaceBytes = 0;
 
   std::string getRunSymbol() const { return name + "_run"; }
   std::string getQuantizeInputSymbol() const {
@@ -43,7 +51,14 @@ struct ModelInterface {
   std::string getDequantizeOutputSymbol() const {
     return name + "_dequantize_output";
   }
+  std::string getRunWithWorkspaceSymbol() const {
+    return getRunSymbol() + kWithWorkspaceSuffix.str();
+  }
 };
+
+/// The size of the workspace argument of `<function>_with_workspace` in
+/// `module` (after the bufferize phase), or 0 if there is no such function.
+int64_t getWorkspaceBytes(ModuleOp module, StringRef function);
 
 /// Finds the model function (`functionName`, or the only public function)
 /// and checks that it has one statically shaped, per-tensor quantized input

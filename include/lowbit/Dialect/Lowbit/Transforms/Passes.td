@@ -137,6 +137,85 @@ def LowbitCopiesToLinalg : Pass<"lowbit-copies-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LowbitFillPadBorder : Pass<"lowbit-fill-pad-border"> {
+  let summary = "Fill only the border of a padded buffer whose interior is "
+                "copied over right after";
+  let description = [{
+    Bufferization writes a `tensor.pad` as a `linalg.map` that fills the
+    whole new buffer with the padding value, then a copy of the source into
+    the interior (a subview): every byte of the interior is written twice.
+    When nothing reads or writes the buffer between the two, the fill is
+    replaced by `linalg.fill`s of the border slabs only (two per padded
+    dimension: before and after the interior, across the interior of the
+    dimensions before it and the whole of those after it).
+    ```mlir
+    linalg.map outs(%buf : memref<1x3x6x6xi8>) () { linalg.yield %z : i8 }
+    %in = memref.subview %buf[0, 0, 1, 1] [1, 3, 4, 4] [1, 1, 1, 1]
+    linalg.copy ins(%x : memref<1x3x4x4xi8>) outs(%in : ...)
+    // becomes fills of %buf[0, 0, 0, 0] [1, 3, 1, 6], %buf[0, 0, 5, 0]
+    // [1, 3, 1, 6], %buf[0, 0, 1, 0] [1, 3, 4, 1], %buf[0, 0, 1, 5]
+    // [1, 3, 4, 1], then the same subview and copy
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def LowbitPlanWorkspace : Pass<"lowbit-plan-workspace", "::mlir::ModuleOp"> {
+  let summary = "Place a function's heap buffers at planned offsets of one "
+                "static workspace";
+  let description = [{
+    After bufferization and the deallocation pipeline, every intermediate
+    buffer too big for the stack is a `memref.alloc` (malloc) with a
+    `memref.dealloc` (free), and the deallocations all sit at the end of the
+    function: each call mallocs the sum of all intermediates and touches
+    fresh pages. This pass gives every function one workspace instead:
+
+    - every statically shaped, identity-layout `memref.alloc` of the
+      function's top-level block (a single-block body) gets a live range in
+      program order on that block, from the alloc to the last use of the
+      buffer or of any alias of it (BufferViewFlowAnalysis: subview, cast,
+      collapse/expand_shape, reinterpret_cast, view, region iter_args); a
+      use inside a nested region counts at its top-level ancestor, and
+      `memref.dealloc`s do not count;
+    - offsets come from a greedy interval allocation (largest buffer first,
+      lowest offset that no buffer with an overlapping live range occupies;
+      64-byte aligned), so buffers whose live ranges are disjoint share
+      bytes;
+    - the allocs become `memref.view`s into a private zero-initialized
+      `memref.global @<function>_workspace` (.bss: no object size, pages
+      faulted once per process) and their deallocs are erased.
+
+    Allocs that are dynamically shaped, inside a nested region, returned,
+    passed to a call or to an op whose memref results the alias analysis
+    does not know, stay as they are. The function is not reentrant any more.
+    With `workspace-argument`, a public function `@f` that got a workspace
+    becomes `@f_with_workspace`, which takes it as a last `memref<Nxi8>`
+    argument (64-byte aligned memory of the caller: reentrant), and `@f`
+    calls it with the global.
+    ```mlir
+    %a = memref.alloc() {alignment = 64 : i64} : memref<1024xi32>
+    %b = memref.alloc() {alignment = 64 : i64} : memref<4096xi8>
+    ...                                    // last use of %a, first of %b
+    memref.dealloc %a : memref<1024xi32>
+    memref.dealloc %b : memref<4096xi8>
+    // becomes
+    memref.global "private" @f_workspace : memref<4096xi8> = dense<0> {alignment = 64 : i64}
+    %ws = memref.get_global @f_workspace : memref<4096xi8>
+    %a = memref.view %ws[%c0][] : memref<4096xi8> to memref<1024xi32>
+    %b = memref.view %ws[%c0][] : memref<4096xi8> to memref<4096xi8>
+    ```
+  }];
+  let options = [
+    Option<"workspaceArgument", "workspace-argument", "bool", "false",
+           "Also give each public function that needs a workspace a "
+           "reentrant variant <name>_with_workspace taking it as an argument">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def LowbitAbsorbQDQ : Pass<"lowbit-absorb-qdq", "::mlir::func::FuncOp"> {
   let summary = "Turn the Q/DQ pairs of a pre-quantized model into "
                 "quantized-type annotations of its float graph";
