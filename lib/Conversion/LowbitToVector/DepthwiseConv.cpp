@@ -71,9 +71,7 @@ private:
   Value index(OpBuilder &b, int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
   }
-  VectorType lanesOf(Type element) {
-    return VectorType::get({lanes}, element);
-  }
+  VectorType lanesOf(Type element) { return VectorType::get({lanes}, element); }
 
   PackedDepthwiseConv2DOp op;
   RequantizePath path;
@@ -120,8 +118,8 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
   dilations = op.getDilations();
   ArrayRef<int64_t> pads = op.getPads();
 
-  Value out = tensor::EmptyOp::create(b, loc, outputType.getShape(),
-                                      outputElement);
+  Value out =
+      tensor::EmptyOp::create(b, loc, outputType.getShape(), outputElement);
   if (outputType.getNumElements() == 0)
     return out;
   lanes = std::min<int64_t>(kMaxLanes, llvm::bit_floor(uint64_t(outWidth)));
@@ -132,9 +130,9 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
 
   // The padded plane of one input channel, wide and tall enough for every
   // load of every tile.
-  int64_t planeHeight = std::max(
-      pads[0] + height,
-      (outHeight - 1) * strides[0] + (kernelHeight - 1) * dilations[0] + 1);
+  int64_t planeHeight =
+      std::max(pads[0] + height, (outHeight - 1) * strides[0] +
+                                     (kernelHeight - 1) * dilations[0] + 1);
   int64_t planeWidth =
       std::max(pads[1] + width,
                outWidth * strides[1] + (kernelWidth - 1) * dilations[1]);
@@ -143,9 +141,8 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
   Value plane =
       linalg::FillOp::create(
           b, loc, zeroPoint,
-          tensor::EmptyOp::create(b, loc,
-                                  ArrayRef<int64_t>{planeHeight, planeWidth},
-                                  storage)
+          tensor::EmptyOp::create(
+              b, loc, ArrayRef<int64_t>{planeHeight, planeWidth}, storage)
               .getResult())
           .getResult(0);
 
@@ -154,15 +151,14 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
       ValueRange{plane, out},
       [&](OpBuilder &ib, Location, Value n, ValueRange imageArgs) {
         auto channelLoop = scf::ForOp::create(
-            ib, loc, index(ib, 0), index(ib, channels), index(ib, 1),
-            imageArgs,
+            ib, loc, index(ib, 0), index(ib, channels), index(ib, 1), imageArgs,
             [&](OpBuilder &cb, Location, Value c, ValueRange args) {
               auto slice = tensor::ExtractSliceOp::create(
                   cb, loc, RankedTensorType::get({height, width}, storage),
-                  input, ArrayRef<OpFoldResult>{n, c, cb.getIndexAttr(0),
-                                                cb.getIndexAttr(0)},
-                  ArrayRef<OpFoldResult>{cb.getIndexAttr(1),
-                                         cb.getIndexAttr(1),
+                  input,
+                  ArrayRef<OpFoldResult>{n, c, cb.getIndexAttr(0),
+                                         cb.getIndexAttr(0)},
+                  ArrayRef<OpFoldResult>{cb.getIndexAttr(1), cb.getIndexAttr(1),
                                          cb.getIndexAttr(height),
                                          cb.getIndexAttr(width)},
                   SmallVector<OpFoldResult>(4, cb.getIndexAttr(1)));
@@ -174,19 +170,18 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
                                          cb.getIndexAttr(width)},
                   SmallVector<OpFoldResult>(2, cb.getIndexAttr(1)));
               Value result = args[1];
-              Value f0 = arith::MulIOp::create(cb, loc, c,
-                                               index(cb, multiplier));
+              Value f0 =
+                  arith::MulIOp::create(cb, loc, c, index(cb, multiplier));
               if (multiplier == 1) {
                 result = emitChannel(cb, n, f0, filled, result);
               } else {
                 auto filters = scf::ForOp::create(
-                    cb, loc, index(cb, 0), index(cb, multiplier),
-                    index(cb, 1), ValueRange{result},
+                    cb, loc, index(cb, 0), index(cb, multiplier), index(cb, 1),
+                    ValueRange{result},
                     [&](OpBuilder &fb, Location, Value j, ValueRange fArgs) {
                       Value f = arith::AddIOp::create(fb, loc, f0, j);
                       scf::YieldOp::create(
-                          fb, loc,
-                          emitChannel(fb, n, f, filled, fArgs[0]));
+                          fb, loc, emitChannel(fb, n, f, filled, fArgs[0]));
                     });
                 result = filters.getResult(0);
               }
@@ -231,8 +226,8 @@ Value DepthwiseKernelEmitter::emitChannel(OpBuilder &b, Value n, Value f,
   // then the last one shifted to end at OW.
   int64_t mainRows = outHeight - outHeight % kTileRows;
   int64_t fullColumns = outWidth - outWidth % lanes;
-  auto emitRows = [&](OpBuilder &rb, int64_t begin, int64_t end,
-                      int64_t rows, Value result) -> Value {
+  auto emitRows = [&](OpBuilder &rb, int64_t begin, int64_t end, int64_t rows,
+                      Value result) -> Value {
     if (begin >= end)
       return result;
     auto rowLoop = scf::ForOp::create(
@@ -240,12 +235,12 @@ Value DepthwiseKernelEmitter::emitChannel(OpBuilder &b, Value n, Value f,
         ValueRange{result},
         [&](OpBuilder &yb, Location, Value oy0, ValueRange rowArgs) {
           auto columns = scf::ForOp::create(
-              yb, loc, index(yb, 0), index(yb, fullColumns),
-              index(yb, lanes), rowArgs,
+              yb, loc, index(yb, 0), index(yb, fullColumns), index(yb, lanes),
+              rowArgs,
               [&](OpBuilder &xb, Location, Value ox0, ValueRange colArgs) {
-                scf::YieldOp::create(xb, loc,
-                                     emitTile(xb, n, f, plane, oy0, rows,
-                                              ox0, colArgs[0]));
+                scf::YieldOp::create(
+                    xb, loc,
+                    emitTile(xb, n, f, plane, oy0, rows, ox0, colArgs[0]));
               });
           Value tiled = columns.getResult(0);
           if (fullColumns != outWidth)
@@ -274,27 +269,27 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f,
 
   Value iy0 = arith::MulIOp::create(b, loc, oy0, index(b, strides[0]));
   Value ix0 = arith::MulIOp::create(b, loc, ox0, index(b, stride));
-  Value padding = arith::ConstantOp::create(b, loc, b.getIntegerAttr(storage, 0));
+  Value padding =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(storage, 0));
   SmallVector<int64_t> everyStride;
   for (int64_t i = 0; i < lanes; ++i)
     everyStride.push_back(i * stride);
   for (const auto &[rowOffset, rowReaders] : readers) {
     Value iy = arith::AddIOp::create(b, loc, iy0, index(b, rowOffset));
     for (int64_t kw = 0; kw < kernelWidth; ++kw) {
-      Value ix = arith::AddIOp::create(b, loc, ix0,
-                                       index(b, kw * dilations[1]));
+      Value ix =
+          arith::AddIOp::create(b, loc, ix0, index(b, kw * dilations[1]));
       Value x = vector::TransferReadOp::create(
           b, loc, VectorType::get({lanes * stride}, storage), plane,
           ValueRange{iy, ix}, padding, ArrayRef<bool>{true});
       if (stride > 1)
         x = vector::ShuffleOp::create(b, loc, x, x, everyStride);
-      x = inputSigned ? arith::ExtSIOp::create(b, loc, lanesOf(i32), x)
-                            .getResult()
-                      : arith::ExtUIOp::create(b, loc, lanesOf(i32), x)
-                            .getResult();
+      x = inputSigned
+              ? arith::ExtSIOp::create(b, loc, lanesOf(i32), x).getResult()
+              : arith::ExtUIOp::create(b, loc, lanesOf(i32), x).getResult();
       for (auto [r, kh] : rowReaders) {
-        Value product = arith::MulIOp::create(
-            b, loc, x, tapWeights[kh * kernelWidth + kw]);
+        Value product =
+            arith::MulIOp::create(b, loc, x, tapWeights[kh * kernelWidth + kw]);
         accs[r] = arith::AddIOp::create(b, loc, accs[r], product);
       }
     }
@@ -313,9 +308,8 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f,
     if (outputElement != i32)
       y = arith::TruncIOp::create(b, loc, lanesOf(outputElement), y);
     Value oy = arith::AddIOp::create(b, loc, oy0, index(b, r));
-    out = vector::TransferWriteOp::create(b, loc, y, out,
-                                          ValueRange{n, f, oy, ox0},
-                                          ArrayRef<bool>{true})
+    out = vector::TransferWriteOp::create(
+              b, loc, y, out, ValueRange{n, f, oy, ox0}, ArrayRef<bool>{true})
               .getResult();
   }
   return out;

@@ -1,4 +1,4 @@
-//===- KernelLowering.h - Pattern of the fused-requantize kernels -*- C++ -*-===//
+//===- KernelLowering.h - Fused-requantize kernel pattern -------*- C++ -*-===//
 //
 // The rewrite shared by the vector kernels that end in a fused requantize
 // (packed_fully_connected, packed_depthwise_conv2d): choose the requantize
@@ -24,8 +24,7 @@ class FusedRequantizeKernelLowering : public OpRewritePattern<OpTy> {
 public:
   FusedRequantizeKernelLowering(MLIRContext *context, bool allowI32Requantize,
                                 bool testPlantRoundingError)
-      : OpRewritePattern<OpTy>(context),
-        allowI32Requantize(allowI32Requantize),
+      : OpRewritePattern<OpTy>(context), allowI32Requantize(allowI32Requantize),
         testPlantRoundingError(testPlantRoundingError) {}
 
   LogicalResult matchAndRewrite(OpTy op,

@@ -51,7 +51,8 @@ static Conv2DOp getDepthwiseConv(Value accumulator) {
   auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
   auto inputQuant =
       dyn_cast<quant::UniformQuantizedType>(inputType.getElementType());
-  auto weightQuant = dyn_cast<quant::QuantizedType>(weightType.getElementType());
+  auto weightQuant =
+      dyn_cast<quant::QuantizedType>(weightType.getElementType());
   int64_t channels = inputType.getDimSize(1);
   bool depthwise = inputQuant && weightQuant && inputType.hasStaticShape() &&
                    weightType.hasStaticShape() && channels > 1 &&
@@ -86,8 +87,8 @@ public:
     if (taps > kMaxDepthwiseTaps)
       return rewriter.notifyMatchFailure(op, "kernel too large to unroll");
 
-    FailureOr<SmallVector<int64_t>> weights = readConstantIntegers(
-        conv.getWeight(), 8, weightQuant.isSigned());
+    FailureOr<SmallVector<int64_t>> weights =
+        readConstantIntegers(conv.getWeight(), 8, weightQuant.isSigned());
     if (failed(weights))
       return rewriter.notifyMatchFailure(op, "weights are not constant");
     SmallVector<int64_t> bias(filters, 0);
@@ -122,8 +123,8 @@ public:
     Location loc = op.getLoc();
     auto constant = [&](ArrayRef<int64_t> shape, auto values) -> Value {
       using T = typename decltype(values)::value_type;
-      auto type = RankedTensorType::get(shape,
-                                        rewriter.getIntegerType(sizeof(T) * 8));
+      auto type =
+          RankedTensorType::get(shape, rewriter.getIntegerType(sizeof(T) * 8));
       return arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(type, ArrayRef<T>(values)));
     };
