@@ -76,6 +76,13 @@ def ConvertLowbitToVector : Pass<"convert-lowbit-to-vector",
     last block when N is not a multiple of 16). The input and result keep
     their quantized types through `quant.scast`.
 
+    Each `lowbit.packed_depthwise_conv2d` becomes a vector stencil: per
+    input channel a copy into a plane padded with the input zero point, per
+    output channel the tap weights broadcast to vector<Vxi32> (V <= 16),
+    tiles of 4 output rows by V columns (the last column tile shifted to end
+    at the row's end) whose accumulators add widened loads times weights,
+    and the same fused `buildRequantize` epilogue.
+
     ```mlir
     %y = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b
         multiplier [1518500250] shift [38] clamp [-128, 127] : ...

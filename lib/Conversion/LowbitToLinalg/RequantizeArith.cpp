@@ -242,3 +242,42 @@ bool mlir::lowbit::isRequantizePathExact(RoundingMode rounding,
          zeroPoint >= -(int64_t(1) << 30) && zeroPoint < (int64_t(1) << 30) &&
          llvm::all_of(shifts, [](int8_t n) { return n >= 32; });
 }
+
+SmallVector<std::pair<RequantizeParam, Value>>
+mlir::lowbit::createRequantizeParamConstants(
+    OpBuilder &builder, Location loc, RoundingMode rounding,
+    RequantizePath path, ArrayRef<int32_t> multipliers,
+    ArrayRef<int8_t> shifts, bool testPlantRoundingError, int64_t channels,
+    int64_t lanes) {
+  SmallVector<std::pair<RequantizeParam, Value>> constants;
+  for (RequantizeParam param : getRequantizeParams(rounding, path)) {
+    SmallVector<int64_t> values = computeRequantizeParams(
+        param, multipliers, shifts, testPlantRoundingError);
+    unsigned width = isWideRequantizeParam(param) ? 64 : 32;
+    Type element = builder.getIntegerType(width);
+    auto toAPInt = [&](int64_t v) { return APInt(width, v, true); };
+    DenseIntElementsAttr value;
+    if (values.size() > 1) {
+      values.resize(channels, values.back());
+      value = DenseIntElementsAttr::get(
+          RankedTensorType::get({channels}, element),
+          llvm::map_to_vector(values, toAPInt));
+    } else {
+      value = DenseIntElementsAttr::get(VectorType::get({lanes}, element),
+                                        toAPInt(values.front()));
+    }
+    constants.push_back(
+        {param, arith::ConstantOp::create(builder, loc, value)});
+  }
+  return constants;
+}
+
+RequantizePath mlir::lowbit::selectRequantizePath(bool allowI32,
+                                                  RoundingMode rounding,
+                                                  int64_t outputZeroPoint,
+                                                  ArrayRef<int8_t> shifts) {
+  return allowI32 && isRequantizePathExact(rounding, outputZeroPoint, shifts,
+                                           RequantizePath::I32)
+             ? RequantizePath::I32
+             : RequantizePath::I64;
+}

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DotMicroKernel.h"
+#include "KernelLowering.h"
 
 #include "lowbit/Conversion/LowbitToLinalg/RequantizeArith.h"
 #include "lowbit/Conversion/LowbitToVector/LowbitToVector.h"
@@ -144,28 +145,9 @@ Value KernelEmitter::emit(OpBuilder &b) {
   // Requantize parameters; padded channels repeat the last channel's.
   int64_t padded = getPackedWeightShape(op.getIsa(), channels, depth)[0] *
                    kPackedChannelBlock;
-  for (RequantizeParam param : getRequantizeParams(op.getRounding(), path)) {
-    SmallVector<int64_t> values = computeRequantizeParams(
-        param, op.getMultiplier(), op.getShift(), testPlantRoundingError);
-    unsigned width = isWideRequantizeParam(param) ? 64 : 32;
-    Type element = b.getIntegerType(width);
-    auto toAPInt = [&](int64_t v) { return APInt(width, v, true); };
-    Value constant;
-    if (op.isPerChannel()) {
-      values.resize(padded, values.back());
-      constant = arith::ConstantOp::create(
-          b, loc,
-          DenseIntElementsAttr::get(RankedTensorType::get({padded}, element),
-                                    llvm::map_to_vector(values, toAPInt)));
-    } else {
-      constant = arith::ConstantOp::create(
-          b, loc,
-          DenseIntElementsAttr::get(
-              VectorType::get({kPackedChannelBlock}, element),
-              toAPInt(values.front())));
-    }
-    params.push_back({param, constant});
-  }
+  params = createRequantizeParamConstants(
+      b, loc, op.getRounding(), path, op.getMultiplier(), op.getShift(),
+      testPlantRoundingError, padded, kPackedChannelBlock);
 
   auto outputType = RankedTensorType::get(op.getOutput().getType().getShape(),
                                           outputElement);
@@ -386,41 +368,12 @@ Value KernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
   return out;
 }
 
-namespace {
-class PackedFullyConnectedLowering
-    : public OpRewritePattern<PackedFullyConnectedOp> {
-public:
-  PackedFullyConnectedLowering(MLIRContext *context, bool allowI32Requantize,
-                               bool testPlantRoundingError)
-      : OpRewritePattern(context), allowI32Requantize(allowI32Requantize),
-        testPlantRoundingError(testPlantRoundingError) {}
-
-  LogicalResult matchAndRewrite(PackedFullyConnectedOp op,
-                                PatternRewriter &rewriter) const override {
-    RequantizePath path =
-        allowI32Requantize &&
-                isRequantizePathExact(
-                    op.getRounding(),
-                    op.getOutputQuantizedType().getZeroPoint(), op.getShift(),
-                    RequantizePath::I32)
-            ? RequantizePath::I32
-            : RequantizePath::I64;
-    KernelEmitter emitter(op, path, testPlantRoundingError);
-    Value result = emitter.emit(rewriter);
-    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(
-        op, op.getOutput().getType(), result);
-    return success();
-  }
-
-private:
-  bool allowI32Requantize;
-  bool testPlantRoundingError;
-};
-} // namespace
-
 void mlir::lowbit::populateLowbitToVectorPatterns(RewritePatternSet &patterns,
                                                   bool allowI32Requantize,
                                                   bool testPlantRoundingError) {
-  patterns.add<PackedFullyConnectedLowering>(
+  patterns.add<
+      FusedRequantizeKernelLowering<PackedFullyConnectedOp, KernelEmitter>>(
       patterns.getContext(), allowI32Requantize, testPlantRoundingError);
+  populateDepthwiseConvToVectorPatterns(patterns, allowI32Requantize,
+                                        testPlantRoundingError);
 }

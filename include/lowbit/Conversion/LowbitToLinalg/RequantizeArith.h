@@ -57,6 +57,16 @@ SmallVector<int64_t> computeRequantizeParams(RequantizeParam param,
 /// Whether `param` is an i64 (else i32) value.
 bool isWideRequantizeParam(RequantizeParam param);
 
+/// The parameters `buildRequantize` reads for `rounding` on `path`, as
+/// arith.constant ops for the vector kernels: with more than one channel
+/// (per-channel multipliers) a [channels] tensor, padded with the last
+/// channel's value, else a splat vector<lanes>.
+SmallVector<std::pair<RequantizeParam, Value>> createRequantizeParamConstants(
+    OpBuilder &builder, Location loc, RoundingMode rounding,
+    RequantizePath path, ArrayRef<int32_t> multipliers,
+    ArrayRef<int8_t> shifts, bool testPlantRoundingError, int64_t channels,
+    int64_t lanes);
+
 /// Operands of one requantization. `params[p]` holds RequantizeParam p (a
 /// scalar, or a vector shaped like `accumulator`), for every p that
 /// getRequantizeParams lists; the others may be null.
@@ -80,6 +90,11 @@ bool isRequantizePathExact(RequantizeOp op, RequantizePath path);
 /// Whether `path` computes a requantization with these attributes exactly.
 bool isRequantizePathExact(RoundingMode rounding, int64_t outputZeroPoint,
                            ArrayRef<int8_t> shifts, RequantizePath path);
+/// The path of the vector kernels' fused requantization: I32 when
+/// `allowI32` and exact for these attributes, else I64.
+RequantizePath selectRequantizePath(bool allowI32, RoundingMode rounding,
+                                    int64_t outputZeroPoint,
+                                    ArrayRef<int8_t> shifts);
 
 } // namespace mlir::lowbit
 

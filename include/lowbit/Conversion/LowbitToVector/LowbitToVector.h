@@ -18,6 +18,13 @@ void populateLowbitToVectorPatterns(RewritePatternSet &patterns,
                                     bool allowI32Requantize,
                                     bool testPlantRoundingError = false);
 
+/// Lowers lowbit.packed_depthwise_conv2d to a vector stencil along the
+/// output width with the requantization fused (populateLowbitToVectorPatterns
+/// includes it).
+void populateDepthwiseConvToVectorPatterns(RewritePatternSet &patterns,
+                                           bool allowI32Requantize,
+                                           bool testPlantRoundingError);
+
 /// Lowers lowbit.binary_fully_connected and lowbit.binary_conv2d with
 /// constant weights to register-tiled XOR + popcount loop nests on
 /// vector<8xi64> (the tile is chosen for `isa`'s register file).

@@ -65,6 +65,8 @@ mlir::lowbit::readStoredIntegers(ElementsAttr value, unsigned width,
 FailureOr<SmallVector<int64_t>>
 mlir::lowbit::readConstantIntegers(Value value, unsigned width,
                                    bool isSigned) {
+  if (auto coded = value.getDefiningOp<CodedConstantOp>())
+    return coded.getDecodedValues();
   ElementsAttr attr;
   if (auto constant = value.getDefiningOp<ConstantOp>())
     attr = constant.getValue();
@@ -302,6 +304,64 @@ LogicalResult PackedFullyConnectedOp::verify() {
     return emitOpError("row_sum_weights must be [") << padded << "]";
   return verifyRequantizeAttributes(
       *this, getMultiplier(), getShift(), channels, "the innermost dimension",
+      getOutputQuantizedType(), getClampMin(), getClampMax());
+}
+
+//===----------------------------------------------------------------------===//
+// PackedDepthwiseConv2DOp
+//===----------------------------------------------------------------------===//
+
+quant::UniformQuantizedType
+PackedDepthwiseConv2DOp::getInputQuantizedType() {
+  return cast<quant::UniformQuantizedType>(
+      getInput().getType().getElementType());
+}
+
+quant::UniformQuantizedType
+PackedDepthwiseConv2DOp::getOutputQuantizedType() {
+  return cast<quant::UniformQuantizedType>(
+      getOutput().getType().getElementType());
+}
+
+LogicalResult PackedDepthwiseConv2DOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightType = getWeight().getType();
+  auto outputType = getOutput().getType();
+  if (inputType.getRank() != 4 || outputType.getRank() != 4 ||
+      weightType.getRank() != 3)
+    return emitOpError("expects an input [N, C, H, W], weights [F, KH, KW] "
+                       "and a result [N, F, OH, OW]");
+  if (!inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+      !outputType.hasStaticShape())
+    return emitOpError("expects static shapes");
+  if (getInputQuantizedType().getStorageTypeIntegralWidth() != 8)
+    return emitOpError("expects 8-bit input storage");
+  int64_t channels = inputType.getDimSize(1);
+  int64_t filters = weightType.getDimSize(0);
+  if (outputType.getDimSize(0) != inputType.getDimSize(0) ||
+      outputType.getDimSize(1) != filters)
+    return emitOpError("result must be [N, F] = [")
+           << inputType.getDimSize(0) << ", " << filters << ", ...]";
+  if (filters % channels != 0)
+    return emitOpError("output channels (")
+           << filters << ") must be a multiple of the input channels ("
+           << channels << ")";
+  auto isChannelVector = [&](Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    return type.getRank() == 1 && type.getDimSize(0) == filters;
+  };
+  if (!isChannelVector(getBias()))
+    return emitOpError("bias must be [") << filters << "]";
+  if (getWeightOffsets() && !isChannelVector(getWeightOffsets()))
+    return emitOpError("weight_offsets must be [") << filters << "]";
+  if (failed(verifyWindowShape(*this, inputType.getShape().drop_front(2),
+                               outputType.getShape().drop_front(2),
+                               weightType.getShape().drop_front(),
+                               getStrides(), getPads(), getDilations(),
+                               /*ceilMode=*/false)))
+    return failure();
+  return verifyRequantizeAttributes(
+      *this, getMultiplier(), getShift(), filters, "dimension 1",
       getOutputQuantizedType(), getClampMin(), getClampMax());
 }
 

@@ -35,16 +35,6 @@ namespace mlir::lowbit {
 using namespace mlir;
 using namespace mlir::lowbit;
 
-/// The values of a constant tensor defined by lowbit.constant,
-/// lowbit.coded_constant or arith.constant.
-static FailureOr<SmallVector<int64_t>> readConstant(Value value,
-                                                    unsigned width,
-                                                    bool isSigned) {
-  if (auto coded = value.getDefiningOp<CodedConstantOp>())
-    return coded.getDecodedValues();
-  return readConstantIntegers(value, width, isSigned);
-}
-
 /// The codes of coded weights [N, K] in the kernel layout of PackedLayout.h
 /// ("Coded weights").
 static SmallVector<int8_t> packCodes(ArrayRef<uint8_t> codes, KernelIsa isa,
@@ -87,13 +77,13 @@ buildPackedFullyConnected(PatternRewriter &rewriter, KernelIsa isa,
   int64_t depth = weightType.getNumElements() / channels;
 
   FailureOr<SmallVector<int64_t>> weights =
-      readConstant(weight, 8, weightQuant.isSigned());
+      readConstantIntegers(weight, 8, weightQuant.isSigned());
   if (failed(weights))
     return failure();
   SmallVector<int64_t> bias(channels, 0);
   if (biasInput) {
     FailureOr<SmallVector<int64_t>> values =
-        readConstant(biasInput, 32, /*isSigned=*/true);
+        readConstantIntegers(biasInput, 32, /*isSigned=*/true);
     if (failed(values))
       return failure();
     bias = *values;
@@ -281,4 +271,5 @@ void mlir::lowbit::populatePackWeightsPatterns(RewritePatternSet &patterns,
                                                KernelIsa isa) {
   patterns.add<PackFullyConnected, PackPointwiseConv>(patterns.getContext(),
                                                       isa);
+  populatePackDepthwiseConvPatterns(patterns);
 }

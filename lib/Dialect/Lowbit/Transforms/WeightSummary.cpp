@@ -84,6 +84,17 @@ std::vector<LayerWeights> mlir::lowbit::collectLayerWeights(ModuleOp module) {
       layer.storedBytes = weight.getNumElements() * 8;
       layer.storedShape = getShapeName(weight);
       layers.push_back(layer);
+    } else if (auto depthwise = dyn_cast<PackedDepthwiseConv2DOp>(op)) {
+      // Coded weights were decoded: one int8 per weight.
+      LayerWeights layer;
+      layer.layer = getLayerName(op->getLoc());
+      layer.op = "packed_depthwise_conv2d";
+      auto type = depthwise.getWeight().getType();
+      layer.weights = type.getNumElements();
+      layer.codeBits = 8;
+      layer.storedBytes = type.getNumElements();
+      layer.storedShape = getShapeName(type);
+      layers.push_back(layer);
     } else if (auto packed = dyn_cast<PackedFullyConnectedOp>(op)) {
       LayerWeights layer;
       layer.layer = getLayerName(op->getLoc());

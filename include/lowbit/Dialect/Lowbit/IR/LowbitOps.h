@@ -31,8 +31,9 @@ inline int64_t getPackedSignWords(int64_t signs) {
 
 /// The stored integers of a constant tensor defined by lowbit.constant or
 /// arith.constant (dense, or a little-endian dense_resource blob of
-/// `width`-bit elements), extended per `isSigned`; failure for anything
-/// else.
+/// `width`-bit elements), extended per `isSigned`, or the decoded values of
+/// a lowbit.coded_constant (extended per its element type); failure for
+/// anything else.
 FailureOr<SmallVector<int64_t>> readConstantIntegers(Value value,
                                                      unsigned width,
                                                      bool isSigned);

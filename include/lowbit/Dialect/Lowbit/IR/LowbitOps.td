@@ -275,6 +275,82 @@ def Lowbit_PackedFullyConnectedOp : Lowbit_Op<"packed_fully_connected",
 }
 
 //===----------------------------------------------------------------------===//
+// PackedDepthwiseConv2DOp
+//===----------------------------------------------------------------------===//
+
+def Lowbit_PackedDepthwiseConv2DOp : Lowbit_Op<"packed_depthwise_conv2d",
+    [Pure]> {
+  let summary = "Depthwise conv2d and requantization on prepared weights";
+  let description = [{
+    A quantized `lowbit.conv2d` with `group` = C input channels (output
+    channel f reads input channel f / m, m = F / C the channel multiplier)
+    followed by `lowbit.requantize`, with constant weights prepared at
+    compile time (made by `lowbit-pack-weights`, lowered by
+    `convert-lowbit-to-vector` to a vector stencil along the output width).
+    `input` is [N, C, H, W], `weight` [F, KH, KW] holds w - dw (`dw` 128 for
+    uint8 weights, 0 for int8 ones, PackedLayout.h), `weight_offsets` [F]
+    holds Z_w[f] - dw (absent when all are zero). With x padded by its zero
+    point Z_x:
+
+      acc[n, f, oy, ox] = bias[f] + sum_{kh, kw} x[n, f / m, iy, ix]
+                          * (weight[f, kh, kw] - weight_offsets[f])
+      iy = oy * strides[0] + kh * dilations[0] - pads[0]
+      ix = ox * strides[1] + kw * dilations[1] - pads[1]
+
+    which equals the accumulator of the conv2d when `bias` holds its bias
+    minus Z_x * sum_{kh, kw} (w - Z_w[f]): a padded position then adds
+    Z_x (w - Z_w) - Z_x (w - Z_w) = 0, as the conv2d's padding does
+    (docs/IntegerSemantics.md). The accumulator is requantized exactly as
+    `lowbit.requantize` does with the same attributes, per tensor or per
+    output channel (dimension 1).
+
+    ```mlir
+    %y = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1]
+        pads [1, 1, 1, 1] dilations [1, 1] multiplier [1518500250]
+        shift [38] clamp [-128, 127]
+        : tensor<1x8x14x14x!quant.uniform<u8:f32, 0.05:3>>, tensor<8x3x3xi8>,
+          tensor<8xi32> -> tensor<1x8x14x14x!quant.uniform<i8:f32, 0.1:2>>
+    ```
+  }];
+  let arguments = (ins Lowbit_PerTensorQuantizedTensor:$input,
+                       RankedTensorOf<[I8]>:$weight,
+                       RankedTensorOf<[I32]>:$bias,
+                       Optional<RankedTensorOf<[I32]>>:$weight_offsets,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI32ArrayAttr:$multiplier,
+                       DenseI8ArrayAttr:$shift,
+                       I32Attr:$clamp_min,
+                       I32Attr:$clamp_max,
+                       DefaultValuedAttr<Lowbit_RoundingModeAttr,
+                         "::mlir::lowbit::RoundingMode::Single">:$rounding);
+  let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias (`weight_offsets` $weight_offsets^)?
+    `strides` $strides `pads` $pads `dilations` $dilations
+    `multiplier` $multiplier `shift` $shift `clamp` ` ` `[` $clamp_min `,`
+    $clamp_max `]` (`rounding` $rounding^)? attr-dict `:` type($input) `,`
+    type($weight) `,` type($bias) (`,` type($weight_offsets)^)? `->`
+    type($output)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The input's quantized element type.
+    ::mlir::quant::UniformQuantizedType getInputQuantizedType();
+    /// The result's quantized element type (scale and zero point).
+    ::mlir::quant::UniformQuantizedType getOutputQuantizedType();
+    /// Whether there is one multiplier/shift per output channel.
+    bool isPerChannel() { return getMultiplier().size() > 1; }
+    /// Output channels per input channel (m = F / C).
+    int64_t getChannelMultiplier() {
+      return getWeight().getType().getDimSize(0) /
+             getInput().getType().getDimSize(1);
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // DecodeCodesOp
 //===----------------------------------------------------------------------===//
 

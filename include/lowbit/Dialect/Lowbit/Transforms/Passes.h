@@ -22,6 +22,10 @@ namespace mlir::lowbit {
 /// packed_fully_connected with weights packed for `isa`.
 void populatePackWeightsPatterns(RewritePatternSet &patterns, KernelIsa isa);
 
+/// Rewrites requantize(conv2d) of a depthwise convolution (group = C > 1)
+/// on constant 8-bit weights into packed_depthwise_conv2d.
+void populatePackDepthwiseConvPatterns(RewritePatternSet &patterns);
+
 /// The smallest int32 accumulator (as int64; 2^31 if there is none) whose
 /// requantization with these parameters is >= `zeroPoint`: the sign
 /// threshold of binarize(requantize(acc)) (lowbit-fold-binarize-threshold).

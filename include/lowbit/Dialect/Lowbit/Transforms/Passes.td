@@ -402,6 +402,12 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
     the input to NHWC and `lowbit.reshape` to [H * W, C], the packed op with
     the weights [F, C, 1, 1] read as [F, C], then back to [1, F, H, W].
 
+    A requantize (per tensor or along dimension 1) of a depthwise
+    `lowbit.conv2d` (group = C > 1, any channel multiplier, at most 64 taps,
+    constant weights, coded ones decoded) becomes
+    `lowbit.packed_depthwise_conv2d`: weights [F, KH, KW] minus the weight
+    offset, Z_x * sum w' folded into the bias (the input is padded with Z_x).
+
     ```mlir
     // --lowbit-pack-weights=target-isa=avx512vnni
     %w = lowbit.constant dense<...> : tensor<4x8xi8> -> tensor<4x8x!quant.uniform<i8:f32, 0.1>>
