@@ -25,7 +25,10 @@
 //                      (loop bounds computed per row, and per column at
 //                      the borders, so padding taps are skipped, as the
 //                      definition wants) and word: B weight loads, R
-//                      broadcasts; 8 scalar stores per block into NCHW
+//                      broadcasts; per block, the R x 8 values transposed
+//                      in registers and stored as one vector of R columns
+//                      per channel into NCHW (8 scalar stores for a single
+//                      column)
 //
 // The fully-connected results are written into a buffer padded to whole
 // blocks of channels and then cut; the convolution stores its valid
@@ -463,19 +466,42 @@ public:
               Value o0 = arith::MulIOp::create(b, loc, block,
                                                k.index(kBinaryChannelBlock));
               Value biasLanes = k.readBias(b, bias, o0);
-              for (int64_t p = 0; p < columns; ++p) {
-                Value acc =
-                    k.finish(b, counts[p * panelBlocks + jb], signs, biasLanes);
-                Value x = arith::AddIOp::create(b, loc, x0, k.index(p));
-                // Channel by channel into NCHW (a vector store would need
-                // a transpose of several positions).
+              SmallVector<Value> accs;
+              for (int64_t p = 0; p < columns; ++p)
+                accs.push_back(k.finish(b, counts[p * panelBlocks + jb], signs,
+                                        biasLanes));
+              if (columns == 1) {
+                // Channel by channel into NCHW.
                 for (int64_t lane = 0; lane < lanes; ++lane) {
                   Value value = vector::ExtractOp::create(
-                      b, loc, acc, ArrayRef<int64_t>{lane});
+                      b, loc, accs[0], ArrayRef<int64_t>{lane});
                   Value o = arith::AddIOp::create(b, loc, o0, k.index(lane));
                   current = tensor::InsertOp::create(b, loc, value, current,
-                                                     ValueRange{n, o, y, x});
+                                                     ValueRange{n, o, y, x0});
                 }
+                continue;
+              }
+              // The tile's [columns, 8] values transposed in registers: per
+              // channel, its `columns` consecutive outputs of row y are one
+              // vector store into NCHW.
+              auto tileType = VectorType::get({columns, kBinaryChannelBlock},
+                                              b.getI32Type());
+              Value tileValues = arith::ConstantOp::create(
+                  b, loc,
+                  DenseElementsAttr::get(tileType, b.getI32IntegerAttr(0)));
+              for (int64_t p = 0; p < columns; ++p)
+                tileValues = vector::InsertOp::create(
+                    b, loc, accs[p], tileValues, ArrayRef<int64_t>{p});
+              Value perChannel = vector::TransposeOp::create(
+                  b, loc, tileValues, ArrayRef<int64_t>{1, 0});
+              for (int64_t lane = 0; lane < lanes; ++lane) {
+                Value row = vector::ExtractOp::create(b, loc, perChannel,
+                                                      ArrayRef<int64_t>{lane});
+                Value o = arith::AddIOp::create(b, loc, o0, k.index(lane));
+                current = vector::TransferWriteOp::create(
+                              b, loc, row, current, ValueRange{n, o, y, x0},
+                              ArrayRef<bool>{true})
+                              .getResult();
               }
             }
             return current;

@@ -115,13 +115,17 @@ func.func @variable_weights(%x: tensor<5x2xi64>, %w: tensor<3x2xi64>) -> tensor<
 // ZMM-COUNT-4:             math.ctpop
 // ZMM-NOT:                 math.ctpop
 // ZMM:                     scf.yield
-// ZMM-COUNT-32:        tensor.insert %{{.*}} : tensor<1x9x3x6xi32>
+// The tile's 4 x 8 values transposed: per channel one vector<4xi32> store.
+// ZMM:                 vector.transpose %{{.*}}, [1, 0] : vector<4x8xi32> to vector<8x4xi32>
+// ZMM-COUNT-8:         vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<4xi32>, tensor<1x9x3x6xi32>
 // ZMM-NEXT:            scf.yield
 // The right border column.
 // ZMM:               scf.for %{{.*}} = %c5 to %c6 step %c1
 // ZMM:         scf.for %{{.*}} = %c1 to %c2 step %c1 iter_args(%{{.*}} = %[[R]]) -> (tensor<1x9x3x6xi32>)
 // ZMM:           scf.for %{{.*}} = %c1 to %c5 step %c4
-// ZMM-COUNT-4:     vector.extract %{{.*}}[0] : i32 from vector<8xi32>
+// ZMM:             vector.transfer_write
+// ZMM-NOT:         vector.transfer_write
+// ZMM:             scf.yield
 // ZMM:         return
 func.func @conv(%x: tensor<1x3x6x1xi64>) -> tensor<1x9x3x6xi32> {
   %w = lowbit.constant dense<1> : tensor<9x3x3x1xi64> -> tensor<9x3x3x1xi64>
