@@ -27,6 +27,16 @@ const Kernel kKernels[] = {
 #undef LOWBIT_KERNEL
 #undef LOWBIT_KERNEL_TABLE
 
+// The shapes of the table in its order (only `only` if not empty).
+inline std::vector<std::string> tableShapes(const std::string &only) {
+  std::vector<std::string> shapes;
+  for (const Kernel &k : kKernels)
+    if (std::find(shapes.begin(), shapes.end(), k.shape) == shapes.end() &&
+        (only.empty() || only == k.shape))
+      shapes.push_back(k.shape);
+  return shapes;
+}
+
 // Runs every kernel of `shape` once on `x` into a new buffer of `outs`
 // (outSize bytes), checks it against `ref` and adds it to `timed` as
 // "lowbit-<variant>". Returns false if a kernel returns non-zero.

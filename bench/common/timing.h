@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -127,6 +129,25 @@ inline Options parseOptions(int argc, char **argv, const char *program) {
     }
   }
   return o;
+}
+
+// `count` values of type T from a params file; exits if it is too short.
+template <typename T>
+void readInto(std::ifstream &in, T *p, size_t count) {
+  in.read(reinterpret_cast<char *>(p), count * sizeof(T));
+  if (!in) {
+    std::fprintf(stderr, "truncated params file\n");
+    std::exit(1);
+  }
+}
+
+// `size` random bytes, the same for a given seed.
+inline std::vector<uint8_t> randomBytes(size_t size, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<uint8_t> x(size);
+  for (auto &v : x)
+    v = uint8_t(rng() & 0xff);
+  return x;
 }
 
 // The check of one output against the exact reference, as JSON.

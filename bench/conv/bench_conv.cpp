@@ -55,14 +55,6 @@ struct Params {
   std::vector<float> scale;
 };
 
-template <typename T> void readInto(std::ifstream &in, T *p, size_t count) {
-  in.read(reinterpret_cast<char *>(p), count * sizeof(T));
-  if (!in) {
-    std::fprintf(stderr, "bench_conv: truncated params file\n");
-    std::exit(1);
-  }
-}
-
 Params readParams(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -139,11 +131,7 @@ int main(int argc, char **argv) {
   stream strm(eng);
   const dnnl_version_t *ver = dnnl_version();
 
-  std::vector<std::string> shapes;
-  for (const Kernel &k : kKernels)
-    if (std::find(shapes.begin(), shapes.end(), k.shape) == shapes.end() &&
-        (only.empty() || only == k.shape))
-      shapes.push_back(k.shape);
+  std::vector<std::string> shapes = tableShapes(only);
 
   std::printf("{\n  \"onednn_version\": \"%d.%d.%d\",\n  \"rounds\": %d,\n"
               "  \"min_batch_ms\": %.1f,\n  \"shapes\": [\n",
@@ -158,10 +146,7 @@ int main(int argc, char **argv) {
     const size_t outSize = size_t(p.f) * p.oh * p.ow;
     const double ops = 2.0 * p.f * p.oh * p.ow * p.c * p.k * p.k;
 
-    std::mt19937 rng(12345 + s);
-    std::vector<uint8_t> x(inSize);
-    for (auto &v : x)
-      v = uint8_t(rng() & 0xff);
+    std::vector<uint8_t> x = randomBytes(inSize, 12345 + s);
     std::vector<int8_t> ref = reference(p, x.data());
 
     std::vector<Timed> timed;

@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "matmul"))
-from gen_matmul import blob, fixed_point_multiplier  # noqa: E402
+from gen_matmul import fixed_point_multiplier, write_model  # noqa: E402
 
 
 def main():
@@ -78,28 +78,12 @@ func.func @{name}(%x: {x_t}) -> {y_t} {{
   %y = lowbit.requantize %acc multiplier [{join(m0)}] shift [{join(sh)}] clamp [-128, 127] {{channel_axis = 1 : i64}} : {acc_t} -> {y_t}
   return %y : {y_t}
 }}
-
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      {name}_w: "{blob(w_q)}",
-      {name}_b: "{blob(bias)}"
-    }}
-  }}
-#-}}
 """
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, name + ".mlir"), "w") as out:
-        out.write(mlir)
     scale = (s_x * s_w / s_y).astype(np.float32)
-    with open(os.path.join(out_dir, name + ".params"), "wb") as out:
-        out.write(np.array([c, h, w, f, k, stride, pad, act == "i8", z_x, z_y],
-                           "<i4").tobytes())
-        out.write(w_q.tobytes())
-        out.write(bias.astype("<i4").tobytes())
-        out.write(m0.astype("<i4").tobytes())
-        out.write(sh.astype("<i4").tobytes())
-        out.write(scale.astype("<f4").tobytes())
+    write_model(out_dir, name, mlir, {"w": w_q, "b": bias}, [
+        np.array([c, h, w, f, k, stride, pad, act == "i8", z_x, z_y], "<i4"),
+        w_q, bias.astype("<i4"), m0.astype("<i4"), sh.astype("<i4"),
+        scale.astype("<f4")])
 
 
 if __name__ == "__main__":

@@ -61,14 +61,6 @@ struct Params {
   std::vector<float> scale;
 };
 
-template <typename T> void readInto(std::ifstream &f, T *p, size_t count) {
-  f.read(reinterpret_cast<char *>(p), count * sizeof(T));
-  if (!f) {
-    std::fprintf(stderr, "bench_matmul: truncated params file\n");
-    std::exit(1);
-  }
-}
-
 Params readParams(const std::string &path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
@@ -132,11 +124,7 @@ int main(int argc, char **argv) {
   const dnnl_version_t *ver = dnnl_version();
 
   // Distinct shapes in the order of the kernel table.
-  std::vector<std::string> shapes;
-  for (const Kernel &k : kKernels)
-    if (std::find(shapes.begin(), shapes.end(), k.shape) == shapes.end() &&
-        (only.empty() || only == k.shape))
-      shapes.push_back(k.shape);
+  std::vector<std::string> shapes = tableShapes(only);
 
   std::printf("{\n  \"onednn_version\": \"%d.%d.%d\",\n"
               "  \"omp_max_threads\": %d,\n  \"rounds\": %d,\n"
@@ -152,10 +140,7 @@ int main(int argc, char **argv) {
     const size_t inSize = size_t(p.m) * p.k, outSize = size_t(p.m) * p.n;
     const double ops = 2.0 * p.m * p.n * p.k;
 
-    std::mt19937 rng(12345 + s);
-    std::vector<uint8_t> x(inSize);
-    for (auto &v : x)
-      v = uint8_t(rng() & 0xff);
+    std::vector<uint8_t> x = randomBytes(inSize, 12345 + s);
     std::vector<int8_t> ref = reference(p, x.data());
 
     std::vector<Timed> timed;
