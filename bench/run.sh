@@ -11,7 +11,8 @@
 # it with OpenMP), intra/inter-op threads 1 for ONNX Runtime; Lowbit's code is
 # single-threaded. Environment knobs: BENCH_QUICK=1 (fewer, shorter rounds),
 # MATMUL_SHAPES="MxKxN ..." and SUBBYTE_SHAPES="MxKxN ..." (int8/int4/
-# ternary/binary weights; bench/matmul/build.sh), BENCH_SKIP_MOBILENET=1,
+# ternary/binary weights; bench/matmul/build.sh), CONV_SHAPES="NAME:C:H:W:F:K:
+# STRIDE:PAD ..." (bench/conv/build.sh), BENCH_SKIP_MOBILENET=1,
 # BENCH_NO_BUILD=1 (skip the ninja step, use the compiler binary as built).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,6 +51,12 @@ else
   echo '{}' > "$OUT/peak.json"
 fi
 cat "$OUT/peak.json"
+
+echo "== bench: int8 convolutions (implicit GEMM), Lowbit vs oneDNN"
+bash "$ROOT/bench/conv/build.sh" "$BUILD" "$OUT/conv"
+"$OUT/conv/bench_conv" "$OUT/conv" --rounds="$ROUNDS" \
+  --min-time-ms="$MIN_MS" > "$OUT/conv.json.tmp"
+mv "$OUT/conv.json.tmp" "$OUT/conv.json"
 
 echo "== bench: binary (XNOR-popcount) layers vs int8, Lowbit"
 bash "$ROOT/bench/binary/build.sh" "$BUILD" "$OUT/binary"

@@ -41,32 +41,18 @@
 #include <omp.h>
 #include <sys/resource.h>
 
+#include "../common/timing.h"
 #include "oneapi/dnnl/dnnl.hpp"
 #include "oneapi/dnnl/dnnl_version.h"
 
-// kernels.inc: the headers without LOWBIT_KERNEL_TABLE, the table with it.
+// kernels.inc: the headers without LOWBIT_KERNEL_TABLE (the table:
+// common/kernel_table.h).
 #include "kernels.inc"
 
 namespace {
 
-using RunFn = int (*)(const void *, void *);
-
-struct Kernel {
-  const char *shape;
-  const char *variant;
-  RunFn run;
-};
-
-#define LOWBIT_KERNEL(shape, variant, prefix)                                  \
-  {shape, variant, [](const void *in, void *out) {                             \
-     return prefix##_run(static_cast<const prefix##_input_t *>(in),           \
-                         static_cast<prefix##_output_t *>(out));              \
-   }},
-#define LOWBIT_KERNEL_TABLE
-const Kernel kKernels[] = {
-#include "kernels.inc"
-};
-#undef LOWBIT_KERNEL
+using namespace bench;
+#include "../common/kernel_table.h"
 
 struct Params {
   int32_t m, k, n, actSigned, zx, zy;
@@ -74,14 +60,6 @@ struct Params {
   std::vector<int32_t> bias, m0, shift;
   std::vector<float> scale;
 };
-
-template <typename T> void readInto(std::ifstream &f, T *p, size_t count) {
-  f.read(reinterpret_cast<char *>(p), count * sizeof(T));
-  if (!f) {
-    std::fprintf(stderr, "bench_matmul: truncated params file\n");
-    std::exit(1);
-  }
-}
 
 Params readParams(const std::string &path) {
   std::ifstream f(path, std::ios::binary);
@@ -124,85 +102,13 @@ std::vector<int8_t> reference(const Params &p, const uint8_t *x) {
   return y;
 }
 
-struct Diff {
-  size_t mismatches = 0;
-  int maxAbs = 0;
-};
-
-Diff compare(const std::vector<int8_t> &a, const int8_t *b) {
-  Diff d;
-  for (size_t i = 0; i < a.size(); ++i) {
-    int e = std::abs(int(a[i]) - int(b[i]));
-    if (e) ++d.mismatches;
-    d.maxAbs = std::max(d.maxAbs, e);
-  }
-  return d;
-}
-
-using Clock = std::chrono::steady_clock;
-
-struct Timed {
-  std::string name;
-  std::function<void()> call;
-  long batch = 1;
-  std::vector<double> perCall; // seconds
-  double wall = 0, cpu = 0;     // over all rounds: cpu/wall ~ threads used
-};
-
-double cpuSeconds() {
-  rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_stime.tv_sec +
-         1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-// Calls per batch so that one batch lasts about minTime seconds.
-long calibrate(const std::function<void()> &call, double minTime) {
-  long batch = 1;
-  for (;;) {
-    auto t0 = Clock::now();
-    for (long i = 0; i < batch; ++i)
-      call();
-    double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (dt >= minTime || batch >= (1L << 30))
-      return batch;
-    long next = dt > 0 ? long(batch * (minTime / dt) * 1.1) + 1 : batch * 10;
-    batch = std::max(batch * 2, std::min(next, batch * 100));
-  }
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: bench_matmul PARAMS_DIR [--min-time-ms=T] "
-                 "[--rounds=R] [--only=SHAPE]\n");
-    return 2;
-  }
-  std::string dir = argv[1];
-  double minTime = 0.05;
-  int rounds = 9;
-  std::string only;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--min-time-ms=", 0) == 0)
-      minTime = std::atof(a.c_str() + 14) / 1000.0;
-    else if (a.rfind("--rounds=", 0) == 0)
-      rounds = std::max(1, std::atoi(a.c_str() + 9));
-    else if (a.rfind("--only=", 0) == 0)
-      only = a.substr(7);
-    else {
-      std::fprintf(stderr, "bench_matmul: unknown option %s\n", a.c_str());
-      return 2;
-    }
-  }
+  Options options = parseOptions(argc, argv, "bench_matmul");
+  const std::string &dir = options.dir, &only = options.only;
+  double minTime = options.minTime;
+  int rounds = options.rounds;
 
   omp_set_num_threads(1);
   int ompThreads = omp_get_max_threads();
@@ -218,11 +124,7 @@ int main(int argc, char **argv) {
   const dnnl_version_t *ver = dnnl_version();
 
   // Distinct shapes in the order of the kernel table.
-  std::vector<std::string> shapes;
-  for (const Kernel &k : kKernels)
-    if (std::find(shapes.begin(), shapes.end(), k.shape) == shapes.end() &&
-        (only.empty() || only == k.shape))
-      shapes.push_back(k.shape);
+  std::vector<std::string> shapes = tableShapes(only);
 
   std::printf("{\n  \"onednn_version\": \"%d.%d.%d\",\n"
               "  \"omp_max_threads\": %d,\n  \"rounds\": %d,\n"
@@ -238,10 +140,7 @@ int main(int argc, char **argv) {
     const size_t inSize = size_t(p.m) * p.k, outSize = size_t(p.m) * p.n;
     const double ops = 2.0 * p.m * p.n * p.k;
 
-    std::mt19937 rng(12345 + s);
-    std::vector<uint8_t> x(inSize);
-    for (auto &v : x)
-      v = uint8_t(rng() & 0xff);
+    std::vector<uint8_t> x = randomBytes(inSize, 12345 + s);
     std::vector<int8_t> ref = reference(p, x.data());
 
     std::vector<Timed> timed;
@@ -249,27 +148,8 @@ int main(int argc, char **argv) {
     std::vector<std::vector<int8_t>> outs;
     outs.reserve(8);
 
-    for (const Kernel &k : kKernels) {
-      if (shape != k.shape)
-        continue;
-      outs.emplace_back(outSize);
-      int8_t *out = outs.back().data();
-      RunFn run = k.run;
-      if (run(x.data(), out) != 0) {
-        std::fprintf(stderr, "bench_matmul: %s/%s returned non-zero\n",
-                     k.shape, k.variant);
-        return 1;
-      }
-      Diff d = compare(ref, out);
-      char buf[128];
-      std::snprintf(buf, sizeof buf,
-                    "{\"bit_exact\": %s, \"mismatches\": %zu, \"max_abs\": %d}",
-                    d.mismatches ? "false" : "true", d.mismatches, d.maxAbs);
-      checks.push_back(buf);
-      const uint8_t *xp = x.data();
-      timed.push_back({std::string("lowbit-") + k.variant,
-                       [run, xp, out] { run(xp, out); }});
-    }
+    if (!addKernels(shape, x.data(), ref, outSize, timed, checks, outs))
+      return 1;
 
     // oneDNN: dst[M,N] s8 = scale[n] * (src[M,K] - zx) * wei[K,N] + bias
     //   + zy, with the weights in oneDNN's preferred layout (reordered once
@@ -315,56 +195,17 @@ int main(int argc, char **argv) {
       strm.wait();
     };
     dnnlCall();
-    {
-      Diff d = compare(ref, outs.back().data());
-      char buf[128];
-      std::snprintf(buf, sizeof buf,
-                    "{\"bit_exact\": %s, \"mismatches\": %zu, \"max_abs\": %d}",
-                    d.mismatches ? "false" : "true", d.mismatches, d.maxAbs);
-      checks.push_back(buf);
-    }
+    checks.push_back(checkJson(compare(ref, outs.back().data())));
     timed.push_back({"onednn", dnnlCall});
 
-    // Warm-up and batch sizes, then interleaved rounds.
-    for (Timed &t : timed) {
-      for (int i = 0; i < 3; ++i)
-        t.call();
-      t.batch = calibrate(t.call, minTime);
-    }
-    for (int r = 0; r < rounds; ++r)
-      for (Timed &t : timed) {
-        double c0 = cpuSeconds();
-        auto t0 = Clock::now();
-        for (long i = 0; i < t.batch; ++i)
-          t.call();
-        double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-        t.cpu += cpuSeconds() - c0;
-        t.wall += dt;
-        t.perCall.push_back(dt / t.batch);
-      }
+    runRounds(timed, minTime, rounds);
 
     std::printf("    {\"shape\": \"%s\", \"m\": %d, \"k\": %d, \"n\": %d, "
                 "\"activations\": \"%s\", \"ops\": %.0f,\n"
                 "     \"onednn_impl\": \"%s\",\n     \"impls\": [\n",
                 shape.c_str(), p.m, p.k, p.n, p.actSigned ? "s8" : "u8", ops,
                 impl.c_str());
-    for (size_t i = 0; i < timed.size(); ++i) {
-      const Timed &t = timed[i];
-      double med = median(t.perCall);
-      double best = *std::min_element(t.perCall.begin(), t.perCall.end());
-      std::printf("       {\"name\": \"%s\", \"median_s\": %.9g, \"best_s\": "
-                  "%.9g, \"gops_median\": %.3f, \"gops_best\": %.3f, "
-                  "\"batch\": %ld, \"cpu_per_wall\": %.3f, \"samples_s\": [",
-                  t.name.c_str(), med, best, ops / med / 1e9,
-                  ops / best / 1e9, t.batch, t.cpu / t.wall);
-      for (size_t j = 0; j < t.perCall.size(); ++j)
-        std::printf("%s%.9g", j ? ", " : "", t.perCall[j]);
-      std::printf("],\n        \"check\": %s}%s\n", checks[i].c_str(),
-                  i + 1 < timed.size() ? "," : "");
-      std::fprintf(stderr, "%-20s %-14s %10.1f %10.1f %10.2f %5.2f  %s\n",
-                   shape.c_str(), t.name.c_str(), med * 1e6, best * 1e6,
-                   ops / med / 1e9, t.cpu / t.wall, checks[i].c_str());
-    }
+    printImpls(shape, timed, checks, ops);
     std::printf("     ]}%s\n", s + 1 < shapes.size() ? "," : "");
     std::fprintf(stderr, "%-20s oneDNN impl: %s\n", shape.c_str(),
                  impl.c_str());

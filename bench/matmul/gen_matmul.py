@@ -111,27 +111,26 @@ func.func @{name}(%x: tensor<{m}x{k}x{q_x}>) -> tensor<{m}x{n}x{q_y}> {{
   %y = lowbit.requantize %acc multiplier [{join(m0)}] shift [{join(sh)}] clamp [-128, 127] : tensor<{m}x{n}xi32> -> tensor<{m}x{n}x{q_y}>
   return %y : tensor<{m}x{n}x{q_y}>
 }}
-
-{{-#
-  dialect_resources: {{
-    builtin: {{
-      {name}_w: "{blob(w_q)}",
-      {name}_b: "{blob(bias)}"
-    }}
-  }}
-#-}}
 """
+    scale = (s_x * s_w / s_y).astype(np.float32)
+    write_model(out_dir, name, mlir, {"w": w_q, "b": bias}, [
+        np.array([m, k, n, act == "i8", z_x, z_y], "<i4"), w_q,
+        bias.astype("<i4"), m0.astype("<i4"), sh.astype("<i4"),
+        scale.astype("<f4")])
+
+
+def write_model(out_dir, name, mlir, blobs, params):
+    """NAME.mlir: `mlir` and the dense_resource blobs NAME_<key>; NAME.params:
+    the little-endian arrays of `params` one after the other."""
+    resources = ",\n".join(f'      {name}_{key}: "{blob(value)}"'
+                           for key, value in blobs.items())
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, name + ".mlir"), "w") as f:
-        f.write(mlir)
-    scale = (s_x * s_w / s_y).astype(np.float32)
+        f.write(mlir + "\n{-#\n  dialect_resources: {\n    builtin: {\n"
+                + resources + "\n    }\n  }\n#-}\n")
     with open(os.path.join(out_dir, name + ".params"), "wb") as f:
-        f.write(np.array([m, k, n, act == "i8", z_x, z_y], "<i4").tobytes())
-        f.write(w_q.tobytes())
-        f.write(bias.astype("<i4").tobytes())
-        f.write(m0.astype("<i4").tobytes())
-        f.write(sh.astype("<i4").tobytes())
-        f.write(scale.astype("<f4").tobytes())
+        for array in params:
+            f.write(array.tobytes())
 
 
 if __name__ == "__main__":

@@ -59,8 +59,10 @@ def ConvertLowbitToVector : Pass<"convert-lowbit-to-vector",
   let summary = "Lower packed fully-connected kernels to register-blocked "
                 "vector code with the target's int8 dot-product instruction";
   let description = [{
-    Replaces each `lowbit.packed_fully_connected` (made by
-    `lowbit-pack-weights`) by a loop nest on tensors: panels of 16-channel
+    Replaces each `lowbit.packed_fully_connected` and
+    `lowbit.packed_conv2d` (made by `lowbit-pack-weights`) by a loop nest on
+    tensors (a convolution's rows are its output pixels, read as windows of
+    an NHWC copy of the input padded with its zero point): panels of 16-channel
     blocks, tiles of rows whose int32 accumulators live in vector registers
     (`scf.for` iter_args), and per group of K values one
     `lowbit.dot_accumulate` of the op's ISA per (row, block, register):

@@ -134,9 +134,10 @@ func.func @coded_uint8(%x: tensor<1x2x!quant.uniform<u8:f32, 0.05:3>>) -> tensor
 // VNNI: %[[R:.*]] = lowbit.reshape %[[Y]] : tensor<6x2x{{.*}}> -> tensor<1x2x3x2x!quant.uniform<i8:f32, 1.000000e-01:2>>
 // VNNI: lowbit.transpose %[[R]] permutation [0, 3, 1, 2] : {{.*}} -> tensor<1x2x2x3x!quant.uniform<i8:f32, 1.000000e-01:2>>
 // VNNI-NOT: lowbit.conv2d
-// A padded 1x1 conv2d stays a conv2d.
+// A padded 1x1 conv2d is no GEMM of the pixels: it becomes packed_conv2d
+// (pack-weights-conv.mlir).
 // VNNI-LABEL: func.func @padded_conv
-// VNNI: lowbit.conv2d
+// VNNI: lowbit.packed_conv2d <avx512vnni> {{.*}} kernel [1, 1] strides [1, 1] pads [1, 0, 1, 0]
 // GENERIC-LABEL: func.func @pointwise_conv
 // GENERIC: lowbit.conv2d
 func.func @pointwise_conv(%x: tensor<1x3x2x3x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1:2>> {

@@ -192,10 +192,7 @@ quant::UniformQuantizedType RequantizeOp::getOutputQuantizedType() {
       getOutput().getType().getElementType());
 }
 
-/// The checks shared by requantize and packed_fully_connected: `channels`
-/// is the size of the dimension the per-channel parameters apply along,
-/// described by `channelsWhere` in messages.
-static LogicalResult verifyRequantizeAttributes(
+LogicalResult mlir::lowbit::verifyRequantizeAttributes(
     Operation *op, ArrayRef<int32_t> multipliers, ArrayRef<int8_t> shifts,
     int64_t channels, const Twine &channelsWhere,
     quant::UniformQuantizedType outputType, int32_t lo, int32_t hi) {
@@ -249,8 +246,42 @@ LogicalResult RequantizeOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// PackedFullyConnectedOp
+// Packed kernels: packed_fully_connected (packed_conv2d in PackedConv2D.cpp)
 //===----------------------------------------------------------------------===//
+
+LogicalResult mlir::lowbit::verifyPackedKernelOperands(
+    Operation *op, KernelIsa isa, int64_t channels, int64_t depth,
+    RankedTensorType packedType, Value bias, Value rowSumWeights,
+    std::optional<int64_t> codeBits, std::optional<ArrayRef<int8_t>> table) {
+  if (codeBits.has_value() != table.has_value())
+    return op->emitOpError("codes and table go together");
+  if (codeBits) {
+    if (*codeBits != 1 && *codeBits != 2 && *codeBits != 4)
+      return op->emitOpError("codes must be 1, 2 or 4 bits, got ")
+             << *codeBits;
+    if (static_cast<int64_t>(table->size()) != (int64_t(1) << *codeBits))
+      return op->emitOpError("table must have 2^bits = ")
+             << (1 << *codeBits) << " entries";
+  }
+  std::array<int64_t, 3> packed =
+      codeBits ? getPackedCodeShape(isa, channels, depth, *codeBits)
+               : getPackedWeightShape(isa, channels, depth);
+  if (packedType.getShape() != ArrayRef<int64_t>(packed))
+    return op->emitOpError("packed weight must be ")
+           << packed[0] << "x" << packed[1] << "x" << packed[2]
+           << " for N = " << channels << ", K = " << depth << ", got "
+           << packedType;
+  int64_t padded = packed[0] * kPackedChannelBlock;
+  auto isPaddedVector = [&](Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    return type.getRank() == 1 && type.getDimSize(0) == padded;
+  };
+  if (!isPaddedVector(bias))
+    return op->emitOpError("bias must be [") << padded << "]";
+  if (rowSumWeights && !isPaddedVector(rowSumWeights))
+    return op->emitOpError("row_sum_weights must be [") << padded << "]";
+  return success();
+}
 
 quant::UniformQuantizedType PackedFullyConnectedOp::getInputQuantizedType() {
   return cast<quant::UniformQuantizedType>(
@@ -275,33 +306,10 @@ LogicalResult PackedFullyConnectedOp::verify() {
     return emitOpError("K and N must be static");
   if (inputType.getDimSize(0) != outputType.getDimSize(0))
     return emitOpError("input and result must have the same number of rows");
-  if (getCodeBits().has_value() != getCodeTable().has_value())
-    return emitOpError("codes and table go together");
-  if (std::optional<int64_t> bits = getCodeBits()) {
-    if (*bits != 1 && *bits != 2 && *bits != 4)
-      return emitOpError("codes must be 1, 2 or 4 bits, got ") << *bits;
-    if (static_cast<int64_t>(getCodeTable()->size()) != (int64_t(1) << *bits))
-      return emitOpError("table must have 2^bits = ")
-             << (1 << *bits) << " entries";
-  }
-  std::array<int64_t, 3> packed =
-      getCodeBits() ? getPackedCodeShape(getIsa(), channels, depth,
-                                         *getCodeBits())
-                    : getPackedWeightShape(getIsa(), channels, depth);
-  if (getPackedWeight().getType().getShape() != ArrayRef<int64_t>(packed))
-    return emitOpError("packed weight must be ")
-           << packed[0] << "x" << packed[1] << "x" << packed[2]
-           << " for N = " << channels << ", K = " << depth << ", got "
-           << getPackedWeight().getType();
-  int64_t padded = packed[0] * kPackedChannelBlock;
-  auto isPaddedVector = [&](Value value) {
-    auto type = cast<RankedTensorType>(value.getType());
-    return type.getRank() == 1 && type.getDimSize(0) == padded;
-  };
-  if (!isPaddedVector(getBias()))
-    return emitOpError("bias must be [") << padded << "]";
-  if (getRowSumWeights() && !isPaddedVector(getRowSumWeights()))
-    return emitOpError("row_sum_weights must be [") << padded << "]";
+  if (failed(verifyPackedKernelOperands(
+          *this, getIsa(), channels, depth, getPackedWeight().getType(),
+          getBias(), getRowSumWeights(), getCodeBits(), getCodeTable())))
+    return failure();
   return verifyRequantizeAttributes(
       *this, getMultiplier(), getShift(), channels, "the innermost dimension",
       getOutputQuantizedType(), getClampMin(), getClampMax());

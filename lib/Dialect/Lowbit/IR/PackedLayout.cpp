@@ -56,6 +56,14 @@ std::array<int64_t, 2> mlir::lowbit::getCodedConstantShape(int64_t rows,
   return {rows, llvm::divideCeil(rowLength, getCodesPerByte(bits))};
 }
 
+int64_t mlir::lowbit::getPackedConvChannels(KernelIsa isa, int64_t channels,
+                                            std::optional<int64_t> codeBits) {
+  int64_t multiple = getPackedKGroup(isa);
+  if (codeBits)
+    multiple *= getCodesPerByte(*codeBits);
+  return llvm::alignTo(channels, multiple);
+}
+
 FailureOr<std::optional<KernelIsa>>
 mlir::lowbit::parseTargetIsa(StringRef name) {
   if (name == "generic")

@@ -59,6 +59,23 @@ static LayerWeights describeWeight(Operation *layer, StringRef op,
   return result;
 }
 
+/// The weights of a packed kernel op with `weights` weights, as stored.
+template <typename PackedOp>
+static LayerWeights describePacked(PackedOp packed, StringRef opName,
+                                   int64_t weights) {
+  LayerWeights layer;
+  layer.layer = getLayerName(packed->getLoc());
+  layer.op = opName.str();
+  layer.weights = weights;
+  layer.codeBits = packed.getWeightBits();
+  auto type = packed.getPackedWeight().getType();
+  layer.storedBytes = type.getNumElements();
+  layer.storedShape = getShapeName(type);
+  if (std::optional<ArrayRef<int8_t>> table = packed.getCodeTable())
+    layer.tableEntries = table->size();
+  return layer;
+}
+
 std::vector<LayerWeights> mlir::lowbit::collectLayerWeights(ModuleOp module) {
   std::vector<LayerWeights> layers;
   module.walk([&](Operation *op) {
@@ -96,18 +113,18 @@ std::vector<LayerWeights> mlir::lowbit::collectLayerWeights(ModuleOp module) {
       layer.storedShape = getShapeName(type);
       layers.push_back(layer);
     } else if (auto packed = dyn_cast<PackedFullyConnectedOp>(op)) {
-      LayerWeights layer;
-      layer.layer = getLayerName(op->getLoc());
-      layer.op = "packed_fully_connected";
-      layer.weights = packed.getInput().getType().getDimSize(1) *
-                      packed.getOutput().getType().getDimSize(1);
-      layer.codeBits = packed.getWeightBits();
-      auto type = packed.getPackedWeight().getType();
-      layer.storedBytes = type.getNumElements();
-      layer.storedShape = getShapeName(type);
-      if (std::optional<ArrayRef<int8_t>> table = packed.getCodeTable())
-        layer.tableEntries = table->size();
-      layers.push_back(layer);
+      layers.push_back(describePacked(
+          packed, "packed_fully_connected",
+          packed.getInput().getType().getDimSize(1) *
+              packed.getOutput().getType().getDimSize(1)));
+    } else if (auto packed = dyn_cast<PackedConv2DOp>(op)) {
+      // F * C * KH * KW weights (the padded channels are not weights).
+      ArrayRef<int64_t> kernel = packed.getKernel();
+      layers.push_back(describePacked(
+          packed, "packed_conv2d",
+          packed.getOutput().getType().getDimSize(1) *
+              packed.getInput().getType().getDimSize(1) * kernel[0] *
+              kernel[1]));
     }
   });
   return layers;

@@ -60,6 +60,14 @@ LogicalResult verifyWindowShape(Operation *op, ArrayRef<int64_t> inputSpatial,
 FailureOr<SmallVector<int64_t>> readStoredIntegers(ElementsAttr value,
                                                    unsigned width,
                                                    bool isSigned);
+
+/// The checks shared by requantize and the packed kernels: `channels` is
+/// the size of the dimension the per-channel parameters apply along,
+/// described by `channelsWhere` in messages.
+LogicalResult verifyRequantizeAttributes(
+    Operation *op, ArrayRef<int32_t> multipliers, ArrayRef<int8_t> shifts,
+    int64_t channels, const Twine &channelsWhere,
+    quant::UniformQuantizedType outputType, int32_t lo, int32_t hi);
 } // namespace mlir::lowbit
 
 #endif // LOWBIT_DIALECT_LOWBIT_IR_LOWBITOPS_H

@@ -12,6 +12,7 @@ include "lowbit/Dialect/Lowbit/IR/LowbitDialect.td"
 include "lowbit/Dialect/Lowbit/IR/LowbitAttrs.td"
 include "lowbit/Dialect/Lowbit/IR/LowbitGraphOps.td"
 include "lowbit/Dialect/Lowbit/IR/LowbitBinaryOps.td"
+include "lowbit/Dialect/Lowbit/IR/LowbitPackedConvOps.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 

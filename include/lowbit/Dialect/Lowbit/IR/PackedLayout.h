@@ -84,6 +84,20 @@ std::array<int64_t, 3> getPackedCodeShape(KernelIsa isa, int64_t channels,
 std::array<int64_t, 2> getCodedConstantShape(int64_t rows, int64_t rowLength,
                                              int64_t bits);
 
+/// Cp: the channels per kernel tap of a packed_conv2d over C input
+/// channels, C rounded up to a multiple of G (of G * P for b-bit codes), so
+/// that a group of K (a byte of codes) never holds two taps.
+int64_t getPackedConvChannels(KernelIsa isa, int64_t channels,
+                              std::optional<int64_t> codeBits);
+
+/// The checks of the packed weights, bias and row sums of a packed kernel
+/// with `channels` outputs and `depth` values of K, shared by
+/// packed_fully_connected and packed_conv2d.
+LogicalResult verifyPackedKernelOperands(
+    Operation *op, KernelIsa isa, int64_t channels, int64_t depth,
+    RankedTensorType packedType, Value bias, Value rowSumWeights,
+    std::optional<int64_t> codeBits, std::optional<ArrayRef<int8_t>> table);
+
 /// Parses a `target-isa` option value: "generic" (no packed kernel) or a
 /// KernelIsa keyword. Returns failure for anything else.
 FailureOr<std::optional<KernelIsa>> parseTargetIsa(StringRef name);

@@ -401,6 +401,11 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
     as a fully-connected layer over the H * W pixels: `lowbit.transpose` of
     the input to NHWC and `lowbit.reshape` to [H * W, C], the packed op with
     the weights [F, C, 1, 1] read as [F, C], then back to [1, F, H, W].
+    A requantize (per tensor or along dimension 1) of any other one-group
+    `lowbit.conv2d` of one image with constant 8-bit weights (any kernel
+    size, stride, padding, dilation) becomes `lowbit.packed_conv2d`: the
+    same kernel as an implicit GEMM over the output pixels, with the weights
+    packed in (kh, kw, c) order, C padded to whole groups of K.
 
     A requantize (per tensor or along dimension 1) of a depthwise
     `lowbit.conv2d` (group = C > 1, any channel multiplier, at most 64 taps,

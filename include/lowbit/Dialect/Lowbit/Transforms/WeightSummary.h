@@ -21,7 +21,7 @@ namespace mlir::lowbit {
 struct LayerWeights {
   /// The layer's location name.
   std::string layer;
-  /// fully_connected, packed_fully_connected or conv2d.
+  /// fully_connected, packed_fully_connected, packed_conv2d or conv2d.
   std::string op;
   /// Number of weights (the int8 size in bytes).
   int64_t weights = 0;
@@ -35,7 +35,7 @@ struct LayerWeights {
   int64_t tableEntries = 0;
 };
 
-/// The weights of every fully_connected, packed_fully_connected and
+/// The weights of every fully_connected, packed_fully_connected, packed_conv2d and
 /// quantized conv2d of `module`, as the `pack` phase leaves them.
 std::vector<LayerWeights> collectLayerWeights(ModuleOp module);
 
