@@ -85,8 +85,9 @@ func.func @pointwise_stays_fc(%x: tensor<1x3x3x3x!quant.uniform<u8:f32, 0.05:3>>
 
 // -----
 
-// Not packed: two groups (depthwise is another kernel's), an accumulator
-// with another user, and a batch of two images.
+// Not packed: two groups of two channels (neither one group nor
+// depthwise, which is another kernel's), an accumulator with another user,
+// and a batch of two images.
 // VNNI-LABEL: func.func @grouped
 // VNNI: lowbit.conv2d
 // VNNI-LABEL: func.func @two_users
@@ -94,9 +95,9 @@ func.func @pointwise_stays_fc(%x: tensor<1x3x3x3x!quant.uniform<u8:f32, 0.05:3>>
 // VNNI-LABEL: func.func @batch
 // VNNI: lowbit.conv2d
 // VNNI-NOT: lowbit.packed_conv2d
-func.func @grouped(%x: tensor<1x2x3x3x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.1:2>> {
-  %w = lowbit.constant dense<1> : tensor<2x1x3x3xi8> -> tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>>
-  %acc = lowbit.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 2 : i64} : tensor<1x2x3x3x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x1x3x3x!quant.uniform<i8:f32, 0.5>> -> tensor<1x2x3x3xi32>
+func.func @grouped(%x: tensor<1x4x3x3x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.1:2>> {
+  %w = lowbit.constant dense<1> : tensor<2x2x3x3xi8> -> tensor<2x2x3x3x!quant.uniform<i8:f32, 0.5>>
+  %acc = lowbit.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 2 : i64} : tensor<1x4x3x3x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x2x3x3x!quant.uniform<i8:f32, 0.5>> -> tensor<1x2x3x3xi32>
   %y = lowbit.requantize %acc multiplier [1073741824] shift [38] clamp [-128, 127] : tensor<1x2x3x3xi32> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.1:2>>
   return %y : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.1:2>>
 }

@@ -61,13 +61,15 @@ func.func @multiplier_coded(%x: tensor<1x2x2x3x!quant.uniform<u8:f32, 0.05:7>>) 
 
 // -----
 
-// Left alone: one group (an ordinary convolution), one channel, an
-// accumulator with another use, per-channel requantize along another axis,
-// weights that are not constant, more than 64 taps (9x9).
+// Not depthwise: one group (an ordinary convolution) and one channel are
+// the implicit-GEMM kernel's (packed_conv2d); left alone: an accumulator
+// with another use, per-channel requantize along another axis, weights that
+// are not constant, more than 64 taps (9x9).
 
 // CHECK-LABEL: func.func @not_depthwise
 // CHECK-NOT:     lowbit.packed_depthwise_conv2d
-// CHECK-COUNT-6: lowbit.conv2d
+// CHECK-COUNT-2: lowbit.packed_conv2d
+// CHECK-COUNT-4: lowbit.conv2d
 // CHECK-NOT:     lowbit.packed_depthwise_conv2d
 func.func @not_depthwise(%x: tensor<1x2x9x9x!quant.uniform<u8:f32, 0.05:3>>, %x1: tensor<1x1x9x9x!quant.uniform<u8:f32, 0.05:3>>, %wv: tensor<2x1x3x3x!quant.uniform<i8:f32, 0.01>>) -> (tensor<1x2x7x7x!quant.uniform<u8:f32, 0.2:100>>, tensor<1x2x7x7x!quant.uniform<u8:f32, 0.2:100>>, tensor<1x2x7x7x!quant.uniform<u8:f32, 0.2:100>>, tensor<1x2x7x7xi32>, tensor<1x2x7x7x!quant.uniform<u8:f32, 0.2:100>>, tensor<1x2x7x7x!quant.uniform<u8:f32, 0.2:100>>, tensor<1x2x1x1x!quant.uniform<u8:f32, 0.2:100>>) {
   %w = lowbit.constant dense<1> : tensor<2x1x3x3xi8> -> tensor<2x1x3x3x!quant.uniform<i8:f32, 0.01>>
