@@ -79,9 +79,9 @@ def main():
             err = d.get("mbv2_lowbit_pending", {}).get("error", "")
             rows.append({"model": "MobileNetV2 224×224", "runtime": "Lowbit", "precision": "int8",
                          "median_us": None, "best_us": None,
-                         "note": "**Lowbit: pending the ONNX importer** — "
+                         "note": "**Lowbit: no number** — "
                                  "`lowbit-compile mobilenetv2_fp32.onnx --calibration-data=...` "
-                                 "fails at this commit"
+                                 "failed at this commit"
                                  + (f" (`{err.replace('|', '/').replace('`', '')}`)" if err else "")
                                  + "; no number is reported"})
     rows = [r for r in rows if r is not None]
