@@ -19,6 +19,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PackedConstant.h"
+
 #include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
 
@@ -121,22 +123,17 @@ public:
     }
 
     Location loc = op.getLoc();
-    auto constant = [&](ArrayRef<int64_t> shape, auto values) -> Value {
-      using T = typename decltype(values)::value_type;
-      auto type =
-          RankedTensorType::get(shape, rewriter.getIntegerType(sizeof(T) * 8));
-      return arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(type, ArrayRef<T>(values)));
-    };
     Value offsetsValue =
-        hasOffsets ? constant({filters}, ArrayRef<int32_t>(offsets)) : Value();
+        hasOffsets
+            ? createPackedConstant<int32_t>(rewriter, loc, {filters}, offsets)
+            : Value();
     rewriter.replaceOpWithNewOp<PackedDepthwiseConv2DOp>(
         op, op.getOutput().getType(), conv.getInput(),
-        constant({filters, kh, kw}, ArrayRef<int8_t>(stored)),
-        constant({filters}, ArrayRef<int32_t>(foldedBias)), offsetsValue,
-        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-        op.getMultiplierAttr(), op.getShiftAttr(), op.getClampMinAttr(),
-        op.getClampMaxAttr(), op.getRoundingAttr());
+        createPackedConstant<int8_t>(rewriter, loc, {filters, kh, kw}, stored),
+        createPackedConstant<int32_t>(rewriter, loc, {filters}, foldedBias),
+        offsetsValue, conv.getStridesAttr(), conv.getPadsAttr(),
+        conv.getDilationsAttr(), op.getMultiplierAttr(), op.getShiftAttr(),
+        op.getClampMinAttr(), op.getClampMaxAttr(), op.getRoundingAttr());
     return success();
   }
 };

@@ -26,6 +26,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PackedConstant.h"
+
 #include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
 #include "lowbit/Dialect/Lowbit/Transforms/Passes.h"
 
@@ -160,13 +162,6 @@ packOperands(PatternRewriter &rewriter, Location loc, KernelIsa isa,
         static_cast<uint32_t>(bias[n] - ax * columnSum + depth * zx * bw));
   }
 
-  auto constant = [&](ArrayRef<int64_t> shape, auto values) -> Value {
-    using T = typename decltype(values)::value_type;
-    auto type =
-        RankedTensorType::get(shape, rewriter.getIntegerType(sizeof(T) * 8));
-    return arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(type, ArrayRef<T>(values)));
-  };
   PackedOperands operands;
   if (coded) {
     // The same weights as b-bit codes.
@@ -177,10 +172,12 @@ packOperands(PatternRewriter &rewriter, Location loc, KernelIsa isa,
     operands.codeBits = rewriter.getI64IntegerAttr(bits);
     operands.codeTable = rewriter.getDenseI8ArrayAttr(table);
   }
-  operands.weight = constant(shape, ArrayRef<int8_t>(packed));
-  operands.bias = constant({padded}, ArrayRef<int32_t>(foldedBias));
+  operands.weight = createPackedConstant<int8_t>(rewriter, loc, shape, packed);
+  operands.bias =
+      createPackedConstant<int32_t>(rewriter, loc, {padded}, foldedBias);
   if (hasRowSums)
-    operands.rowSumWeights = constant({padded}, ArrayRef<int32_t>(rowSumWeights));
+    operands.rowSumWeights =
+        createPackedConstant<int32_t>(rewriter, loc, {padded}, rowSumWeights);
   return operands;
 }
 
