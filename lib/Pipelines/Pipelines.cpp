@@ -93,7 +93,8 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
   case Phase::Pack:
     return "func.func(lowbit-fold-binarize-threshold),"
            "lowbit-bitpack-weights{bitpack=" + options.bitpack +
-           "},lowbit-pack-weights{target-isa=" + options.targetIsa + "}";
+           "},lowbit-pack-weights{target-isa=" + options.targetIsa +
+           "},lowbit-sink-transposes";
   case Phase::Linalg: {
     std::string requantizeOptions =
         std::string("allow-i32-requantize=") +

@@ -68,7 +68,6 @@ struct AbsorbQDQPass
     if (function.isExternal())
       return;
     OpBuilder builder(&getContext());
-    Block &body = function.getBody().front();
 
     // Dequantized constants become float constants (their users are
     // rewired first, so collecting before rewriting is safe).

@@ -26,6 +26,10 @@ void populatePackWeightsPatterns(RewritePatternSet &patterns, KernelIsa isa);
 /// on constant 8-bit weights into packed_depthwise_conv2d.
 void populatePackDepthwiseConvPatterns(RewritePatternSet &patterns);
 
+/// Moves lowbit.transpose down through requantize, lookup, add and concat
+/// and cancels inverse transpose pairs (lowbit-sink-transposes).
+void populateSinkTransposesPatterns(RewritePatternSet &patterns);
+
 /// The smallest int32 accumulator (as int64; 2^31 if there is none) whose
 /// requantization with these parameters is >= `zeroPoint`: the sign
 /// threshold of binarize(requantize(acc)) (lowbit-fold-binarize-threshold).

@@ -435,6 +435,39 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def LowbitSinkTransposes : Pass<"lowbit-sink-transposes"> {
+  let summary = "Move layout transposes down through layout-free ops and "
+                "cancel inverse pairs";
+  let description = [{
+    The packed convolution kernels read and write NHWC, the graph is NCHW:
+    `lowbit-pack-weights` puts a transpose to NHWC before each packed
+    kernel and one back after it. This pass lets consecutive kernels meet
+    in NHWC. It rewrites, greedily:
+
+    - `transpose(transpose(x, p), q)` into `x` when p[q[i]] = i (a layout
+      change and its inverse), else into one transpose by p[q[i]];
+    - `requantize(transpose(x, p))` and `lookup(transpose(x, p))` into
+      `transpose(op(x), p)` (a per-channel requantize's channel axis a
+      becomes p[a]);
+    - `add(transpose(a, p), transpose(b, p))` without broadcasting into
+      `transpose(add(a, b), p)`;
+    - `concat(transpose(x_i, p)..., axis a)` into
+      `transpose(concat(x_i..., axis p[a]), p)`.
+
+    Transposes only move towards the users, so the rewriting ends; one is
+    left where an op needs NCHW (pooling, the model's result). Between two
+    pointwise layers of MobileNetV2:
+
+    ```mlir
+    %t = lowbit.transpose %y permutation [0, 3, 1, 2]  // NHWC -> NCHW
+    %u = lowbit.transpose %t permutation [0, 2, 3, 1]  // NCHW -> NHWC
+    %v = lowbit.reshape %u : ... -> tensor<3136x24x...>
+    ```
+
+    becomes `%v = lowbit.reshape %y`.
+  }];
+}
+
 def LowbitBitpackWeights : Pass<"lowbit-bitpack-weights"> {
   let summary = "Store constant weights with few distinct values as b-bit "
                 "codes and a table";
