@@ -57,7 +57,8 @@ def check_text(check):
     goes into table cells)."""
     if check["bit_exact"]:
         return "bit-exact"
-    return f"off by up to {check['max_abs']} in {check['mismatches']} outputs"
+    n = check["mismatches"]
+    return f"off by up to {check['max_abs']} in {n} output{'s' if n != 1 else ''}"
 
 
 def checks_column(impls):

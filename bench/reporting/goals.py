@@ -46,9 +46,12 @@ def models_goal(models):
             parts.append(f"{c['model']} {fmt_ratio(c['vs_ort_int8'])} "
                          f"({fmt_time(seconds(c['lowbit_float']))} vs {fmt_time(seconds(c['ort_int8']))})")
     slower = [c["model"] for c in measured if not (c["vs_ort_int8"] and c["vs_ort_int8"] > 1)]
+    unmeasured = "" if any(c["model"].startswith(MOBILENET) for c in measured) else \
+        f", {MOBILENET} not measured"
     return (f"- Goal, {title}: {verdict(not slower)}"
-            + (f" (not faster: {', '.join(slower)})" if slower else "")
-            + f". Lowbit/ORT int8 of the {len(measured)} models measured: " + "; ".join(parts) + ".")
+            + (f" (not faster: {', '.join(slower)})" if slower else
+               f" by the {len(measured)} model{'s' if len(measured) != 1 else ''} measured{unmeasured}")
+            + ". Lowbit/ORT int8: " + "; ".join(parts) + ".")
 
 
 def mobilenet_goal(models):
