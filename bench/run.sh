@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: builds and runs every benchmark, then writes
 # bench/results/results.json, the charts bench/results/*.svg and the results
-# section of docs/Performance.md.
+# section of docs/Performance.md: int8 matmul and convolutions vs oneDNN,
+# binary layers vs int8, depthwise kernel vs loops, whole models vs ONNX
+# Runtime.
 #
 #   bench/run.sh [LOWBIT_BUILD_DIR]        (default: build)
 #
@@ -64,6 +66,10 @@ bash "$ROOT/bench/binary/build.sh" "$BUILD" "$OUT/binary"
   > "$OUT/binary.json.tmp"
 mv "$OUT/binary.json.tmp" "$OUT/binary.json"
 
+echo "== bench: depthwise 3x3 layers, kernel vs loops, Lowbit"
+ROUNDS="$ROUNDS" MIN_MS="$MIN_MS" \
+  bash "$ROOT/bench/depthwise/run.sh" "$BUILD" "$OUT/depthwise" "$OUT/depthwise.json"
+
 echo "== bench: whole models, Lowbit vs ONNX Runtime"
 if [ -f "$ROOT/bench/models/run_models.sh" ]; then
   ROUNDS="$MODEL_ROUNDS" MIN_MS="$MODEL_MS" \
@@ -72,5 +78,6 @@ fi
 
 echo "== bench: report"
 "$PY" "$ROOT/bench/report.py" --build="$BUILD" --matmul="$OUT/matmul.json" \
-  --weights="$OUT/matmul" \
-  --models="$OUT/models.json" --peak="$OUT/peak.json" --results="$RES" --doc="$ROOT/docs/Performance.md"
+  --weights="$OUT/matmul" --conv="$OUT/conv.json" --binary="$OUT/binary.json" \
+  --depthwise="$OUT/depthwise.json" --models="$OUT/models.json" \
+  --peak="$OUT/peak.json" --results="$RES" --doc="$ROOT/docs/Performance.md"

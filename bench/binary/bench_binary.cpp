@@ -7,24 +7,24 @@
 // bench/binary/build.sh: one LOWBIT_KERNEL(layer, implementation, macs,
 // prefix) line per object. Every implementation of a layer does the same
 // number of multiply-accumulates (a binary one counts as one MAC, as the
-// +-1 product it computes); GOP/s = 2 * MACs / time. Per round, every
-// implementation runs for a batch of calls of >= T ms in turn, so the
-// ratios of a round come from the same moments of this noisy shared
-// machine; the median over R rounds is reported, and per layer the ratio of
-// each implementation's median time to the binary one's.
+// +-1 product it computes); GOP/s = 2 * MACs / time. Interleaved rounds
+// (bench/common/timing.h): per round, every implementation runs for a batch
+// of calls of >= T ms in turn, so the ratios of a round come from the same
+// moments of this noisy shared machine; the median and best time per call
+// over R rounds are reported with every sample and cpu/wall, and per layer
+// the ratio of each implementation's median time to the binary one's.
 // Output: JSON on stdout, a table on stderr. Values are not checked here:
 // integration_test/binary-*.test compares the compiled layers with the
 // reference interpreter byte for byte.
 
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "../common/timing.h"
 
 // kernels.inc: the headers without LOWBIT_KERNEL_TABLE, the table with it.
 #include "kernels.inc"
@@ -53,14 +53,6 @@ const Kernel kKernels[] = {
 };
 #undef LOWBIT_KERNEL
 
-using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -80,62 +72,53 @@ int main(int argc, char **argv) {
   const size_t count = sizeof(kKernels) / sizeof(kKernels[0]);
   std::mt19937 rng(20261129);
   std::vector<std::vector<unsigned char>> inputs(count), outputs(count);
-  std::vector<long> batch(count, 1);
-  std::vector<std::vector<double>> perCall(count);
+  std::vector<bench::Timed> timed;
   for (size_t i = 0; i < count; ++i) {
     inputs[i].resize(kKernels[i].inputBytes);
     for (unsigned char &byte : inputs[i])
       byte = static_cast<unsigned char>(rng());
     outputs[i].resize(kKernels[i].outputBytes);
-    // Warm up, then calls per batch so that one batch lasts >= minTime.
-    for (;;) {
-      auto t0 = Clock::now();
-      for (long c = 0; c < batch[i]; ++c)
-        if (kKernels[i].run(inputs[i].data(), outputs[i].data()) != 0) {
-          std::fprintf(stderr, "bench_binary: %s %s failed\n",
-                       kKernels[i].layer, kKernels[i].impl);
-          return 1;
-        }
-      double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-      if (dt >= minTime)
-        break;
-      batch[i] = std::max(batch[i] * 2,
-                          dt > 0 ? long(batch[i] * minTime / dt * 1.1) + 1
-                                 : batch[i] * 10);
+    auto run = kKernels[i].run;
+    const void *in = inputs[i].data();
+    void *out = outputs[i].data();
+    if (run(in, out) != 0) {
+      std::fprintf(stderr, "bench_binary: %s %s failed\n", kKernels[i].layer,
+                   kKernels[i].impl);
+      return 1;
     }
+    timed.push_back({kKernels[i].impl, [run, in, out] { run(in, out); }});
   }
-  for (int r = 0; r < rounds; ++r)
-    for (size_t i = 0; i < count; ++i) {
-      auto t0 = Clock::now();
-      for (long c = 0; c < batch[i]; ++c)
-        kKernels[i].run(inputs[i].data(), outputs[i].data());
-      double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-      perCall[i].push_back(dt / batch[i]);
-    }
+  bench::runRounds(timed, minTime, rounds);
 
   std::printf("{\n  \"rounds\": %d,\n  \"min_batch_ms\": %.1f,\n"
               "  \"layers\": [\n",
               rounds, minTime * 1000);
-  std::fprintf(stderr, "%-22s %-10s %12s %10s %10s %8s\n", "layer", "impl",
-               "median us", "best us", "GOP/s", "vs bin");
+  std::fprintf(stderr, "%-22s %-10s %12s %10s %10s %8s %5s\n", "layer",
+               "impl", "median us", "best us", "GOP/s", "vs bin", "cpu/w");
   for (size_t i = 0; i < count; ++i) {
     const Kernel &k = kKernels[i];
-    double med = median(perCall[i]);
-    double best = *std::min_element(perCall[i].begin(), perCall[i].end());
+    const bench::Timed &t = timed[i];
+    double med = bench::median(t.perCall);
+    double best = *std::min_element(t.perCall.begin(), t.perCall.end());
     double binaryTime = 0;
     for (size_t j = 0; j < count; ++j)
       if (!std::strcmp(kKernels[j].layer, k.layer) &&
           !std::strcmp(kKernels[j].impl, "binary"))
-        binaryTime = median(perCall[j]);
+        binaryTime = bench::median(timed[j].perCall);
     double gops = 2.0 * k.macs / med / 1e9;
     double ratio = binaryTime > 0 ? med / binaryTime : 0;
-    std::fprintf(stderr, "%-22s %-10s %12.2f %10.2f %10.1f %7.2fx\n", k.layer,
-                 k.impl, med * 1e6, best * 1e6, gops, ratio);
+    std::fprintf(stderr, "%-22s %-10s %12.2f %10.2f %10.1f %7.2fx %5.2f\n",
+                 k.layer, k.impl, med * 1e6, best * 1e6, gops, ratio,
+                 t.cpu / t.wall);
     std::printf("    {\"layer\": \"%s\", \"impl\": \"%s\", \"macs\": %lld, "
                 "\"median_s\": %.9g, \"best_s\": %.9g, \"gops\": %.2f, "
-                "\"time_vs_binary\": %.3f}%s\n",
-                k.layer, k.impl, k.macs, med, best, gops, ratio,
-                i + 1 < count ? "," : "");
+                "\"time_vs_binary\": %.3f, \"batch\": %ld, "
+                "\"cpu_per_wall\": %.3f, \"samples_s\": [",
+                k.layer, k.impl, k.macs, med, best, gops, ratio, t.batch,
+                t.cpu / t.wall);
+    for (size_t r = 0; r < t.perCall.size(); ++r)
+      std::printf("%s%.9g", r ? ", " : "", t.perCall[r]);
+    std::printf("]}%s\n", i + 1 < count ? "," : "");
   }
   std::printf("  ]\n}\n");
   return 0;

@@ -1,5 +1,5 @@
 // Timing and checking helpers shared by the benchmarks that time Lowbit's
-// compiled kernels next to oneDNN (bench/matmul, bench/conv): batches of
+// compiled kernels (bench/matmul, bench/conv, bench/binary): batches of
 // calls that last about a minimum time, interleaved rounds, medians, and
 // the comparison of int8 outputs with an exact reference.
 
