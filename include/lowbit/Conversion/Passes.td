@@ -78,12 +78,14 @@ def ConvertLowbitToVector : Pass<"convert-lowbit-to-vector",
     last block when N is not a multiple of 16). The input and result keep
     their quantized types through `quant.scast`.
 
-    Each `lowbit.packed_depthwise_conv2d` becomes a vector stencil: per
-    input channel a copy into a plane padded with the input zero point, per
-    output channel the tap weights broadcast to vector<Vxi32> (V <= 16),
-    tiles of 4 output rows by V columns (the last column tile shifted to end
-    at the row's end) whose accumulators add widened loads times weights,
-    and the same fused `buildRequantize` epilogue.
+    Each `lowbit.packed_depthwise_conv2d` (NHWC) becomes a stencil
+    vectorized across channels: with pads, a copy of each image into a
+    buffer padded with the input zero point; per block of V <= 16 output
+    channels (the last block shifted to end at F) each tap's weights as one
+    vector, then tiles of 2 output rows by 4 columns (the last column tile
+    shifted to end at OW) whose accumulators add each widened input pixel
+    times the weights of every tap that reads it, and the same fused
+    `buildRequantize` epilogue with one vector store per output pixel.
 
     ```mlir
     %y = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b

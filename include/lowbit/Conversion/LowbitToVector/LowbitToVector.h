@@ -18,8 +18,8 @@ void populateLowbitToVectorPatterns(RewritePatternSet &patterns,
                                     bool allowI32Requantize,
                                     bool testPlantRoundingError = false);
 
-/// Lowers lowbit.packed_depthwise_conv2d to a vector stencil along the
-/// output width with the requantization fused (populateLowbitToVectorPatterns
+/// Lowers lowbit.packed_depthwise_conv2d to a vector stencil across the
+/// channels with the requantization fused (populateLowbitToVectorPatterns
 /// includes it).
 void populateDepthwiseConvToVectorPatterns(RewritePatternSet &patterns,
                                            bool allowI32Requantize,

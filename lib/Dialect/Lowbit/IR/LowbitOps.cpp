@@ -337,20 +337,20 @@ LogicalResult PackedDepthwiseConv2DOp::verify() {
   auto outputType = getOutput().getType();
   if (inputType.getRank() != 4 || outputType.getRank() != 4 ||
       weightType.getRank() != 3)
-    return emitOpError("expects an input [N, C, H, W], weights [F, KH, KW] "
-                       "and a result [N, F, OH, OW]");
+    return emitOpError("expects an input [N, H, W, C], weights [KH, KW, F] "
+                       "and a result [N, OH, OW, F]");
   if (!inputType.hasStaticShape() || !weightType.hasStaticShape() ||
       !outputType.hasStaticShape())
     return emitOpError("expects static shapes");
   if (getInputQuantizedType().getStorageTypeIntegralWidth() != 8)
     return emitOpError("expects 8-bit input storage");
-  int64_t channels = inputType.getDimSize(1);
-  int64_t filters = weightType.getDimSize(0);
+  int64_t channels = inputType.getDimSize(3);
+  int64_t filters = weightType.getDimSize(2);
   if (outputType.getDimSize(0) != inputType.getDimSize(0) ||
-      outputType.getDimSize(1) != filters)
-    return emitOpError("result must be [N, F] = [")
-           << inputType.getDimSize(0) << ", " << filters << ", ...]";
-  if (filters % channels != 0)
+      outputType.getDimSize(3) != filters)
+    return emitOpError("result must be [N, ..., F] = [")
+           << inputType.getDimSize(0) << ", ..., " << filters << "]";
+  if (channels == 0 || filters % channels != 0)
     return emitOpError("output channels (")
            << filters << ") must be a multiple of the input channels ("
            << channels << ")";
@@ -362,14 +362,14 @@ LogicalResult PackedDepthwiseConv2DOp::verify() {
     return emitOpError("bias must be [") << filters << "]";
   if (getWeightOffsets() && !isChannelVector(getWeightOffsets()))
     return emitOpError("weight_offsets must be [") << filters << "]";
-  if (failed(verifyWindowShape(*this, inputType.getShape().drop_front(2),
-                               outputType.getShape().drop_front(2),
-                               weightType.getShape().drop_front(),
+  if (failed(verifyWindowShape(*this, inputType.getShape().slice(1, 2),
+                               outputType.getShape().slice(1, 2),
+                               weightType.getShape().take_front(2),
                                getStrides(), getPads(), getDilations(),
                                /*ceilMode=*/false)))
     return failure();
   return verifyRequantizeAttributes(
-      *this, getMultiplier(), getShift(), filters, "dimension 1",
+      *this, getMultiplier(), getShift(), filters, "dimension 3",
       getOutputQuantizedType(), getClampMin(), getClampMax());
 }
 

@@ -2,17 +2,26 @@
 //
 // requantize(conv2d(x, W, b)) with group = C (a depthwise convolution, any
 // channel multiplier m = F / C) and constant 8-bit W and b becomes
-// lowbit.packed_depthwise_conv2d. Per output channel f, with w' = w - Zw[f]:
+//
+//   transpose(packed_depthwise_conv2d(transpose(x) to NHWC)) to NCHW
+//
+// The kernel is channels-last: its vectors hold consecutive channels of one
+// pixel, so it needs no shuffles for strides and reads each tap's weights
+// as one vector. The transposes are those of the pointwise convolutions
+// (PackWeights.cpp); between two packed layers of a model they are inverse
+// pairs that lowbit-sink-transposes removes. Per output channel f, with
+// w' = w - Zw[f]:
 //
 //   sum_t (x_t - Zx) w'_t = sum_t x_t w'_t - Zx * sum_t w'_t
 //
 // over the KH * KW taps t, where a padded tap reads x_t = Zx. The second
 // term depends on constants only and goes into the bias, so the kernel
 // multiplies the stored activations as they are and pads with Zx. The
-// weights are stored as w - dw (int8, PackedLayout.h) and the rest of w',
-// Zw[f] - dw, as `weight_offsets` (absent for symmetric int8 weights).
-// Coded weights (lowbit.coded_constant) are decoded here: the kernel
-// broadcasts one weight per tap, so codes would save nothing but bytes.
+// weights are stored [KH, KW, F] as w - dw (int8, PackedLayout.h) and the
+// rest of w', Zw[f] - dw, as `weight_offsets` (absent for symmetric int8
+// weights). Coded weights (lowbit.coded_constant) are decoded here: the
+// kernel reads one weight per tap and channel, so codes would save nothing
+// but bytes.
 //
 // The taps are unrolled in the kernel: convolutions with more than
 // kMaxDepthwiseTaps of them stay on the linalg loops.
@@ -105,14 +114,15 @@ public:
     SmallVector<int64_t> zeroPoints = getWeightZeroPoints(weightQuant, filters);
     int64_t zx = inputQuant.getZeroPoint();
     int64_t dw = getWeightOffset(weightQuant.isSigned());
-    SmallVector<int8_t> stored(filters * taps);
+    // [KH, KW, F]: the weights of one tap are contiguous.
+    SmallVector<int8_t> stored(taps * filters);
     SmallVector<int32_t> foldedBias(filters), offsets(filters);
     bool hasOffsets = false;
     for (int64_t f = 0; f < filters; ++f) {
       int64_t sum = 0;
       for (int64_t t = 0; t < taps; ++t) {
         int64_t w = (*weights)[f * taps + t];
-        stored[f * taps + t] = static_cast<int8_t>(w - dw);
+        stored[t * filters + f] = static_cast<int8_t>(w - dw);
         sum += w - zeroPoints[f];
       }
       offsets[f] = static_cast<int32_t>(zeroPoints[f] - dw);
@@ -127,13 +137,24 @@ public:
         hasOffsets
             ? createPackedConstant<int32_t>(rewriter, loc, {filters}, offsets)
             : Value();
-    rewriter.replaceOpWithNewOp<PackedDepthwiseConv2DOp>(
-        op, op.getOutput().getType(), conv.getInput(),
-        createPackedConstant<int8_t>(rewriter, loc, {filters, kh, kw}, stored),
+    auto inputType = cast<RankedTensorType>(conv.getInput().getType());
+    auto outputType = op.getOutput().getType();
+    auto toNhwc = [](RankedTensorType type) {
+      ArrayRef<int64_t> s = type.getShape();
+      return type.clone(ArrayRef<int64_t>{s[0], s[2], s[3], s[1]});
+    };
+    Value input = TransposeOp::create(
+        rewriter, loc, toNhwc(inputType), conv.getInput(),
+        rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));
+    Value packed = PackedDepthwiseConv2DOp::create(
+        rewriter, loc, toNhwc(outputType), input,
+        createPackedConstant<int8_t>(rewriter, loc, {kh, kw, filters}, stored),
         createPackedConstant<int32_t>(rewriter, loc, {filters}, foldedBias),
         offsetsValue, conv.getStridesAttr(), conv.getPadsAttr(),
         conv.getDilationsAttr(), op.getMultiplierAttr(), op.getShiftAttr(),
         op.getClampMinAttr(), op.getClampMaxAttr(), op.getRoundingAttr());
+    rewriter.replaceOpWithNewOp<TransposeOp>(
+        op, outputType, packed, rewriter.getDenseI64ArrayAttr({0, 3, 1, 2}));
     return success();
   }
 };

@@ -281,20 +281,23 @@ def Lowbit_PackedFullyConnectedOp : Lowbit_Op<"packed_fully_connected",
 
 def Lowbit_PackedDepthwiseConv2DOp : Lowbit_Op<"packed_depthwise_conv2d",
     [Pure]> {
-  let summary = "Depthwise conv2d and requantization on prepared weights";
+  let summary = "Depthwise conv2d and requantization on prepared weights, "
+                "NHWC";
   let description = [{
     A quantized `lowbit.conv2d` with `group` = C input channels (output
     channel f reads input channel f / m, m = F / C the channel multiplier)
     followed by `lowbit.requantize`, with constant weights prepared at
     compile time (made by `lowbit-pack-weights`, lowered by
-    `convert-lowbit-to-vector` to a vector stencil along the output width).
-    `input` is [N, C, H, W], `weight` [F, KH, KW] holds w - dw (`dw` 128 for
-    uint8 weights, 0 for int8 ones, PackedLayout.h), `weight_offsets` [F]
-    holds Z_w[f] - dw (absent when all are zero). With x padded by its zero
-    point Z_x:
+    `convert-lowbit-to-vector` to a stencil vectorized across channels).
+    The tensors are channels-last, so that one vector load reads
+    consecutive channels of one pixel: `input` is [N, H, W, C], the result
+    [N, OH, OW, F], `weight` [KH, KW, F] holds w - dw (`dw` 128 for uint8
+    weights, 0 for int8 ones, PackedLayout.h), the channels of a tap
+    contiguous; `weight_offsets` [F] holds Z_w[f] - dw (absent when all are
+    zero). With x padded by its zero point Z_x:
 
-      acc[n, f, oy, ox] = bias[f] + sum_{kh, kw} x[n, f / m, iy, ix]
-                          * (weight[f, kh, kw] - weight_offsets[f])
+      acc[n, oy, ox, f] = bias[f] + sum_{kh, kw} x[n, iy, ix, f / m]
+                          * (weight[kh, kw, f] - weight_offsets[f])
       iy = oy * strides[0] + kh * dilations[0] - pads[0]
       ix = ox * strides[1] + kw * dilations[1] - pads[1]
 
@@ -303,14 +306,14 @@ def Lowbit_PackedDepthwiseConv2DOp : Lowbit_Op<"packed_depthwise_conv2d",
     Z_x (w - Z_w) - Z_x (w - Z_w) = 0, as the conv2d's padding does
     (docs/IntegerSemantics.md). The accumulator is requantized exactly as
     `lowbit.requantize` does with the same attributes, per tensor or per
-    output channel (dimension 1).
+    output channel (the last dimension).
 
     ```mlir
     %y = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1]
         pads [1, 1, 1, 1] dilations [1, 1] multiplier [1518500250]
         shift [38] clamp [-128, 127]
-        : tensor<1x8x14x14x!quant.uniform<u8:f32, 0.05:3>>, tensor<8x3x3xi8>,
-          tensor<8xi32> -> tensor<1x8x14x14x!quant.uniform<i8:f32, 0.1:2>>
+        : tensor<1x14x14x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x8xi8>,
+          tensor<8xi32> -> tensor<1x14x14x8x!quant.uniform<i8:f32, 0.1:2>>
     ```
   }];
   let arguments = (ins Lowbit_PerTensorQuantizedTensor:$input,
@@ -345,8 +348,8 @@ def Lowbit_PackedDepthwiseConv2DOp : Lowbit_Op<"packed_depthwise_conv2d",
     bool isPerChannel() { return getMultiplier().size() > 1; }
     /// Output channels per input channel (m = F / C).
     int64_t getChannelMultiplier() {
-      return getWeight().getType().getDimSize(0) /
-             getInput().getType().getDimSize(1);
+      return getWeight().getType().getDimSize(2) /
+             getInput().getType().getDimSize(3);
     }
   }];
 }

@@ -410,8 +410,9 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
     A requantize (per tensor or along dimension 1) of a depthwise
     `lowbit.conv2d` (group = C > 1, any channel multiplier, at most 64 taps,
     constant weights, coded ones decoded) becomes
-    `lowbit.packed_depthwise_conv2d`: weights [F, KH, KW] minus the weight
-    offset, Z_x * sum w' folded into the bias (the input is padded with Z_x).
+    `lowbit.packed_depthwise_conv2d` on NHWC between two `lowbit.transpose`
+    (NCHW to NHWC and back): weights [KH, KW, F] minus the weight offset,
+    Z_x * sum w' folded into the bias (the input is padded with Z_x).
 
     ```mlir
     // --lowbit-pack-weights=target-isa=avx512vnni
