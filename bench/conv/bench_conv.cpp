@@ -19,9 +19,13 @@
 //   2. interleaved rounds (bench/common/timing.h);
 //   3. per implementation: median and best time per call, GOP/s =
 //      2 * F * OH * OW * C * K * K / time.
-// Lowbit takes and returns NCHW and its time includes its NHWC copy of the
-// input; oneDNN gets its preferred layouts (format_tag::any), the input
-// reordered into it once outside the timing.
+// Lowbit's shapes take and return NCHW: their time includes the transposes
+// to and from the NHWC of lowbit.packed_conv2d. A shape <name>_nhwc is the
+// same layer NHWC-facing (build.sh: the kernel without those transposes, as
+// in a network whose transposes cancel): its input is the NHWC of the same
+// random NCHW input, its output is checked against the NHWC of the
+// reference. oneDNN gets its preferred layouts (format_tag::any), the input
+// reordered into it once outside the timing, for every shape.
 // Output: a JSON document on stdout, a human-readable table on stderr.
 // One thread (OMP_NUM_THREADS=1 and omp_set_num_threads(1)).
 
@@ -111,6 +115,28 @@ std::vector<int8_t> reference(const Params &p, const uint8_t *x) {
   return y;
 }
 
+// `nchw` [channels, height, width] as [height, width, channels].
+template <typename T>
+std::vector<T> toNHWC(const std::vector<T> &nchw, int channels, int height,
+                      int width) {
+  std::vector<T> nhwc(nchw.size());
+  for (int c = 0; c < channels; ++c)
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x)
+        nhwc[(size_t(y) * width + x) * channels + c] =
+            nchw[(size_t(c) * height + y) * width + x];
+  return nhwc;
+}
+
+// The layer of a shape: <name>_nhwc is <name>'s.
+std::string layerOf(const std::string &shape, bool &nhwc) {
+  const std::string suffix = "_nhwc";
+  nhwc = shape.size() > suffix.size() &&
+         shape.compare(shape.size() - suffix.size(), suffix.size(), suffix) ==
+             0;
+  return nhwc ? shape.substr(0, shape.size() - suffix.size()) : shape;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -141,7 +167,8 @@ int main(int argc, char **argv) {
 
   for (size_t s = 0; s < shapes.size(); ++s) {
     const std::string &shape = shapes[s];
-    Params p = readParams(dir + "/" + shape + ".params");
+    bool nhwc = false;
+    Params p = readParams(dir + "/" + layerOf(shape, nhwc) + ".params");
     const size_t inSize = size_t(p.c) * p.h * p.w;
     const size_t outSize = size_t(p.f) * p.oh * p.ow;
     const double ops = 2.0 * p.f * p.oh * p.ow * p.c * p.k * p.k;
@@ -153,7 +180,11 @@ int main(int argc, char **argv) {
     std::vector<std::string> checks;
     std::vector<std::vector<int8_t>> outs;
     outs.reserve(8);
-    if (!addKernels(shape, x.data(), ref, outSize, timed, checks, outs))
+    std::vector<uint8_t> kernelInput =
+        nhwc ? toNHWC(x, p.c, p.h, p.w) : x;
+    std::vector<int8_t> kernelRef = nhwc ? toNHWC(ref, p.f, p.oh, p.ow) : ref;
+    if (!addKernels(shape, kernelInput.data(), kernelRef, outSize, timed,
+                    checks, outs))
       return 1;
 
     // oneDNN: dst s8 = scale[f] * conv(src - zx, wei) + bias + zy, with

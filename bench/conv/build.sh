@@ -4,7 +4,10 @@
 # twice by lowbit-compile for this machine: the packed implicit-GEMM kernel
 # (--mcpu=native) and the portable loops it replaces (--mcpu=native
 # --target-isa=generic), and bench_conv linked with all the objects and
-# oneDNN.
+# oneDNN. The packed kernel is compiled a second time NHWC-facing, as shape
+# <name>_nhwc: its pack-phase MLIR without the transposes from and to NCHW
+# around lowbit.packed_conv2d (nhwc_model.py), as it runs inside a network
+# whose transposes lowbit-sink-transposes has cancelled.
 #   bench/conv/build.sh [LOWBIT_BUILD_DIR] [OUT_DIR]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,6 +45,16 @@ for s in $SHAPES; do
     echo "#include \"$prefix.h\"" >> "$inc"
     table+="LOWBIT_KERNEL(\"$name\", \"$v\", $prefix)"$'\n'
   done
+  prefix="${name}_nhwc_native"
+  "$COMPILE" "$OUT/$name.mlir" --until=pack --mcpu=native \
+    -o "$OUT/${name}_packed.mlir"
+  "$PY" "$HERE/nhwc_model.py" "$OUT/${name}_packed.mlir" "$name" \
+    "$OUT/${name}_nhwc.mlir"
+  "$COMPILE" "$OUT/${name}_nhwc.mlir" --emit=obj --mcpu=native \
+    --entry-name="$prefix" -o "$OUT/$prefix.o"
+  objs+=("$OUT/$prefix.o")
+  echo "#include \"$prefix.h\"" >> "$inc"
+  table+="LOWBIT_KERNEL(\"${name}_nhwc\", \"native\", $prefix)"$'\n'
 done
 {
   echo "#else"

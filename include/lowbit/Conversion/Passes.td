@@ -62,7 +62,7 @@ def ConvertLowbitToVector : Pass<"convert-lowbit-to-vector",
     Replaces each `lowbit.packed_fully_connected` and
     `lowbit.packed_conv2d` (made by `lowbit-pack-weights`) by a loop nest on
     tensors (a convolution's rows are its output pixels, read as windows of
-    an NHWC copy of the input padded with its zero point): panels of 16-channel
+    a copy of its NHWC input padded with its zero point): panels of 16-channel
     blocks, tiles of rows whose int32 accumulators live in vector registers
     (`scf.for` iter_args), and per group of K values one
     `lowbit.dot_accumulate` of the op's ISA per (row, block, register):
@@ -74,8 +74,9 @@ def ConvertLowbitToVector : Pass<"convert-lowbit-to-vector",
     The requantization is fused: it runs on the accumulators of a tile
     (vector<16xi32>) with `buildRequantize`, the implementation of
     docs/IntegerSemantics.md that the linalg lowering also uses, and the
-    narrowed result is written with `vector.transfer_write` (masked for the
-    last block when N is not a multiple of 16). The input and result keep
+    narrowed result is written with `vector.transfer_write`, 16 channels of
+    a row at a time (the valid channels of the last block, a shorter
+    vector, when N is not a multiple of 16). The input and result keep
     their quantized types through `quant.scast`.
 
     Each `lowbit.packed_depthwise_conv2d` (NHWC) becomes a stencil

@@ -1,6 +1,6 @@
 //===- PackedConv2D.cpp - Packed conv2d to a SIMD kernel --------*- C++ -*-===//
 //
-// lowbit.packed_conv2d becomes the loop nest of PackedKernel.h as an
+// lowbit.packed_conv2d (NHWC) becomes the loop nest of PackedKernel.h as an
 // implicit GEMM: the rows are the OH * OW output pixels, K is (kh, kw, c)
 // with c innermost, one tap per (kh, kw) of Cp channels.
 //
@@ -18,23 +18,29 @@
 // convolution's skipped positions amount to (x - Zx = 0); the bias folded
 // by lowbit-pack-weights counts these positions as part of K.
 //
-// The epilogue stores each block of 16 channels of a pixel into the NCHW
-// result (as [F, OH * OW]) one channel at a time.
+// The copy is a loop over the input rows with vector loads and stores:
+// when C = Cp an input row is one contiguous run of the padded row; else
+// groups of pixels are widened from C to Cp channels by one shuffle with
+// Zx (C = 3 of a network's stem: 16 pixels of 3 bytes to 16 of 4), or,
+// for wide pixels, copied pixel by pixel. The result [OH * OW, F] is the
+// NHWC result: the epilogue stores the 16 channels of a pixel as a vector.
 //
 //===----------------------------------------------------------------------===//
 
 #include "KernelLowering.h"
 #include "PackedKernel.h"
 
-#include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
-
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::lowbit;
+
+/// Bytes per vector load and store of the copy.
+static constexpr int64_t kCopyVectorBytes = 64;
 
 namespace {
 class Conv2DEmitter : public PackedKernelEmitter {
@@ -42,19 +48,18 @@ public:
   Conv2DEmitter(PackedConv2DOp op, RequantizePath path,
                 bool testPlantRoundingError)
       : PackedKernelEmitter(
-            PackedKernelOperands::get(op,
-                                      op.getOutput().getType().getDimSize(1),
+            PackedKernelOperands::get(op, op.getOutputChannels(),
                                       op.getKernel()[0] * op.getKernel()[1] *
                                           op.getPackedChannels()),
             op.getLoc(), path, testPlantRoundingError),
         op(op) {
     auto inputShape = op.getInput().getType().getShape();
     auto outputShape = op.getOutput().getType().getShape();
-    channels = inputShape[1];
-    height = inputShape[2];
-    width = inputShape[3];
-    outHeight = outputShape[2];
-    outWidth = outputShape[3];
+    height = inputShape[1];
+    width = inputShape[2];
+    channels = inputShape[3];
+    outHeight = outputShape[1];
+    outWidth = outputShape[2];
     packedChannels = op.getPackedChannels();
     tapDepth = packedChannels;
     paddedHeight = (outHeight - 1) * op.getStrides()[0] +
@@ -66,53 +71,157 @@ public:
 private:
   Value prepareInput(OpBuilder &b) override {
     auto inputType = op.getInput().getType();
-    Type i8 = b.getI8Type();
     Value stored = quant::StorageCastOp::create(
         b, loc, inputType.clone(operands.inputQuant.getStorageType()),
         op.getInput());
+    Value source = tensor::CollapseShapeOp::create(
+        b, loc, stored, ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
     Value zx = arith::ConstantOp::create(
         b, loc,
         b.getI8IntegerAttr(
             static_cast<int8_t>(operands.inputQuant.getZeroPoint())));
     Value empty = tensor::EmptyOp::create(
-        b, loc, ArrayRef<int64_t>{paddedHeight, paddedWidth, packedChannels},
-        i8);
+        b, loc,
+        ArrayRef<int64_t>{paddedHeight * paddedWidth * packedChannels},
+        b.getI8Type());
     Value padded = linalg::FillOp::create(b, loc, zx, empty).getResult(0);
     int64_t top = op.getPads()[0], left = op.getPads()[1];
     int64_t copyHeight = std::clamp<int64_t>(paddedHeight - top, 0, height);
     int64_t copyWidth = std::clamp<int64_t>(paddedWidth - left, 0, width);
     if (copyHeight > 0 && copyWidth > 0) {
-      auto sourceType =
-          RankedTensorType::get({channels, copyHeight, copyWidth}, i8);
-      Value source = tensor::ExtractSliceOp::create(
-          b, loc, sourceType, stored, ArrayRef<OpFoldResult>{
-                                          b.getIndexAttr(0), b.getIndexAttr(0),
-                                          b.getIndexAttr(0), b.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(channels),
-                                 b.getIndexAttr(copyHeight),
-                                 b.getIndexAttr(copyWidth)},
-          ArrayRef<OpFoldResult>(SmallVector<OpFoldResult>(
-              4, b.getIndexAttr(1))));
-      SmallVector<OpFoldResult> offsets{b.getIndexAttr(top),
-                                        b.getIndexAttr(left),
-                                        b.getIndexAttr(0)};
-      SmallVector<OpFoldResult> sizes{b.getIndexAttr(copyHeight),
-                                      b.getIndexAttr(copyWidth),
-                                      b.getIndexAttr(channels)};
-      SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
-      Value window = tensor::ExtractSliceOp::create(b, loc, padded, offsets,
-                                                    sizes, ones);
-      Value nhwc = linalg::TransposeOp::create(b, loc, source, window,
-                                               ArrayRef<int64_t>{1, 2, 0})
-                       .getResult()
-                       .front();
-      padded = tensor::InsertSliceOp::create(b, loc, nhwc, padded, offsets,
-                                             sizes, ones);
+      auto rows = scf::ForOp::create(
+          b, loc, index(b, 0), index(b, copyHeight), index(b, 1),
+          ValueRange{padded},
+          [&](OpBuilder &rb, Location, Value h, ValueRange args) {
+            Value from = arith::MulIOp::create(rb, loc, h,
+                                               index(rb, width * channels));
+            Value to = arith::MulIOp::create(
+                rb, loc, arith::AddIOp::create(rb, loc, h, index(rb, top)),
+                index(rb, paddedWidth * packedChannels));
+            to = arith::AddIOp::create(rb, loc, to,
+                                       index(rb, left * packedChannels));
+            scf::YieldOp::create(
+                rb, loc,
+                copyRow(rb, source, from, args[0], to, copyWidth, zx));
+          });
+      padded = rows.getResult(0);
     }
-    paddedInput = padded;
-    input = tensor::CollapseShapeOp::create(
-        b, loc, padded, ArrayRef<ReassociationIndices>{{0, 1, 2}});
+    input = padded;
     return index(b, outHeight * outWidth);
+  }
+
+  /// Copies `pixels` pixels of C channels from `source` at `from` into
+  /// `dest` at `to` as pixels of Cp channels (padded with `zx`).
+  Value copyRow(OpBuilder &b, Value source, Value from, Value dest, Value to,
+                int64_t pixels, Value zx) {
+    if (channels == packedChannels)
+      return copyBytes(b, source, from, dest, to, pixels * channels);
+    // Wide pixels: C bytes each, the padded channels keep the fill's Zx.
+    int64_t perVector = kCopyVectorBytes / packedChannels;
+    if (perVector < 2)
+      return forEach(b, pixels, 1, dest,
+                     [&](OpBuilder &pb, Value pixel, Value out) {
+                       return copyBytes(
+                           pb, source, offset(pb, from, pixel, channels), out,
+                           offset(pb, to, pixel, packedChannels), channels);
+                     });
+    // Groups of pixels widened by one shuffle, then the pixels left.
+    int64_t groups = pixels / perVector;
+    dest = forEach(b, groups, perVector, dest,
+                   [&](OpBuilder &gb, Value pixel, Value out) {
+                     return widenPixels(gb, source,
+                                        offset(gb, from, pixel, channels),
+                                        out,
+                                        offset(gb, to, pixel, packedChannels),
+                                        perVector, zx);
+                   });
+    if (int64_t rest = pixels % perVector) {
+      Value pixel = index(b, groups * perVector);
+      dest = widenPixels(b, source, offset(b, from, pixel, channels), dest,
+                         offset(b, to, pixel, packedChannels), rest, zx);
+    }
+    return dest;
+  }
+
+  /// Copies `length` bytes from `source` at `from` to `dest` at `to`:
+  /// vectors of kCopyVectorBytes, then one shorter vector.
+  Value copyBytes(OpBuilder &b, Value source, Value from, Value dest, Value to,
+                  int64_t length) {
+    int64_t full = length / kCopyVectorBytes;
+    dest = forEach(b, full, kCopyVectorBytes, dest,
+                   [&](OpBuilder &vb, Value at, Value out) {
+                     return moveVector(vb, source, offset(vb, from, at, 1),
+                                       out, offset(vb, to, at, 1),
+                                       kCopyVectorBytes);
+                   });
+    if (int64_t rest = length % kCopyVectorBytes) {
+      Value at = index(b, full * kCopyVectorBytes);
+      dest = moveVector(b, source, offset(b, from, at, 1), dest,
+                        offset(b, to, at, 1), rest);
+    }
+    return dest;
+  }
+
+  /// `bytes` bytes of `source` at `from` written to `dest` at `to` as one
+  /// vector.
+  Value moveVector(OpBuilder &b, Value source, Value from, Value dest,
+                   Value to, int64_t bytes) {
+    return write(b, read(b, source, from, bytes), dest, to);
+  }
+
+  /// `pixels` pixels of C channels of `source` at `from` written to `dest`
+  /// at `to` as pixels of Cp channels, the channels C..Cp being `zx`.
+  Value widenPixels(OpBuilder &b, Value source, Value from, Value dest,
+                    Value to, int64_t pixels, Value zx) {
+    Value narrow = read(b, source, from, pixels * channels);
+    Value padding = vector::BroadcastOp::create(
+        b, loc, VectorType::get({1}, b.getI8Type()), zx);
+    SmallVector<int64_t> lanes;
+    for (int64_t p = 0; p < pixels; ++p)
+      for (int64_t c = 0; c < packedChannels; ++c)
+        lanes.push_back(c < channels ? p * channels + c : pixels * channels);
+    Value wide = vector::ShuffleOp::create(b, loc, narrow, padding, lanes);
+    return write(b, wide, dest, to);
+  }
+
+  Value read(OpBuilder &b, Value source, Value at, int64_t bytes) {
+    Value padding = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+    return vector::TransferReadOp::create(
+        b, loc, VectorType::get({bytes}, b.getI8Type()), source,
+        ValueRange{at}, padding, ArrayRef<bool>{true});
+  }
+
+  Value write(OpBuilder &b, Value vector, Value dest, Value at) {
+    return vector::TransferWriteOp::create(b, loc, vector, dest,
+                                           ValueRange{at},
+                                           ArrayRef<bool>{true})
+        .getResult();
+  }
+
+  /// base + i * scale (base when i is the constant 0).
+  Value offset(OpBuilder &b, Value base, Value i, int64_t scale) {
+    if (matchPattern(i, m_Zero()))
+      return base;
+    if (scale != 1)
+      i = arith::MulIOp::create(b, loc, i, index(b, scale));
+    return arith::AddIOp::create(b, loc, base, i);
+  }
+
+  /// Threads `dest` through `body(i)` for i = 0, step, ..., (count - 1) *
+  /// step: inline for one iteration, else an scf.for.
+  Value forEach(OpBuilder &b, int64_t count, int64_t step, Value dest,
+                function_ref<Value(OpBuilder &, Value, Value)> body) {
+    if (count == 0)
+      return dest;
+    if (count == 1)
+      return body(b, index(b, 0), dest);
+    auto loop = scf::ForOp::create(
+        b, loc, index(b, 0), index(b, count * step), index(b, step),
+        ValueRange{dest},
+        [&](OpBuilder &lb, Location, Value i, ValueRange args) {
+          scf::YieldOp::create(lb, loc, body(lb, i, args[0]));
+        });
+    return loop.getResult(0);
   }
 
   std::optional<int64_t> getStaticRows() override {
@@ -134,6 +243,11 @@ private:
         context);
     auto parallel = utils::IteratorType::parallel;
     auto reduction = utils::IteratorType::reduction;
+    Value paddedInput = tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get({paddedHeight, paddedWidth, packedChannels},
+                              b.getI8Type()),
+        input, ArrayRef<ReassociationIndices>{{0, 1, 2}});
     // The kernel's extents enter through an unread [KH, KW] operand.
     Value extents = tensor::EmptyOp::create(
         b, loc, ArrayRef<int64_t>{op.getKernel()[0], op.getKernel()[1]}, i32);
@@ -148,7 +262,7 @@ private:
 
   Value emitOutput(OpBuilder &b) override {
     return tensor::EmptyOp::create(
-        b, loc, ArrayRef<int64_t>{operands.channels, outHeight * outWidth},
+        b, loc, ArrayRef<int64_t>{outHeight * outWidth, operands.channels},
         outputElement);
   }
 
@@ -205,31 +319,16 @@ private:
     return llvm::to_vector_of<Value>(rowsOfTaps.getResults());
   }
 
-  Value storeChannels(OpBuilder &b, Value y, Value row, Value n0, bool masked,
-                      Value out) override {
-    int64_t valid =
-        masked ? operands.channels % kPackedChannelBlock : kPackedChannelBlock;
-    for (int64_t lane = 0; lane < valid; ++lane) {
-      Value element =
-          vector::ExtractOp::create(b, loc, y, ArrayRef<int64_t>{lane});
-      Value channel = arith::AddIOp::create(b, loc, n0, index(b, lane));
-      out = tensor::InsertOp::create(b, loc, element, out,
-                                     ValueRange{channel, row});
-    }
-    return out;
-  }
-
   Value finish(OpBuilder &b, Value out) override {
     auto type = RankedTensorType::get(op.getOutput().getType().getShape(),
                                       outputElement);
     return tensor::ExpandShapeOp::create(
-        b, loc, type, out, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}});
+        b, loc, type, out, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
   }
 
   PackedConv2DOp op;
-  int64_t channels, height, width, outHeight, outWidth, packedChannels;
+  int64_t height, width, channels, outHeight, outWidth, packedChannels;
   int64_t paddedHeight, paddedWidth;
-  Value paddedInput;
 };
 } // namespace
 

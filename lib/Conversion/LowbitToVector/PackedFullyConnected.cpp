@@ -1,9 +1,7 @@
 //===- PackedFullyConnected.cpp - Packed FC to a SIMD kernel ----*- C++ -*-===//
 //
 // lowbit.packed_fully_connected becomes the loop nest of PackedKernel.h with
-// one tap of K values per row of the input [M, K]; a block of 16 results of
-// a row is one vector store into the [M, N] result (the last partial block
-// stores its valid channels one by one).
+// one tap of K values per row of the input [M, K] and the [M, N] result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,29 +82,6 @@ private:
       tap.rowIndices.push_back(
           {arith::AddIOp::create(b, loc, row0, index(b, r)), index(b, 0)});
     return body(b, tap, accs);
-  }
-
-  Value storeChannels(OpBuilder &b, Value y, Value row, Value n0, bool masked,
-                      Value out) override {
-    if (!masked)
-      return vector::TransferWriteOp::create(b, loc, y, out,
-                                             ValueRange{row, n0},
-                                             ArrayRef<bool>{true})
-          .getResult();
-    // The last, partial block: one scalar store per valid channel. (A
-    // masked vector.transfer_write is what this wants, but LLVM 22
-    // miscompiles the one-lane masked store of a truncated <16 x i16> on
-    // AVX-512 into a 32-bit store, which overwrites the next row's first
-    // output.)
-    for (int64_t lane = 0; lane < operands.channels % kPackedChannelBlock;
-         ++lane) {
-      Value element =
-          vector::ExtractOp::create(b, loc, y, ArrayRef<int64_t>{lane});
-      Value column = arith::AddIOp::create(b, loc, n0, index(b, lane));
-      out = tensor::InsertOp::create(b, loc, element, out,
-                                     ValueRange{row, column});
-    }
-    return out;
   }
 
   PackedFullyConnectedOp op;

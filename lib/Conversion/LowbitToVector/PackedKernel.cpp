@@ -2,7 +2,7 @@
 //
 // The loop nest of PackedKernel.h. Panels and vector stores are in bounds;
 // the last block, when N is not a multiple of 16, stores its valid channels
-// one by one (storeChannels with `masked`).
+// as one shorter vector.
 //
 //===----------------------------------------------------------------------===//
 
@@ -317,5 +317,17 @@ Value PackedKernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
   Value y = buildRequantize(b, loc, requantize, path);
   if (outputElement != i32)
     y = arith::TruncIOp::create(b, loc, lanes(outputElement), y);
-  return storeChannels(b, y, row, n0, masked, out);
+  // The partial last block stores its valid channels as a shorter vector,
+  // which LLVM writes as in-bounds stores of 8, 4, 2 and 1 lanes: no masked
+  // store (NEON has none, and LLVM 22 miscompiles the one-lane masked store
+  // of a truncated <16 x i16> on AVX-512 into a 32-bit store, which
+  // overwrote the next row's first output).
+  if (int64_t valid = operands.channels % kPackedChannelBlock; masked)
+    y = vector::ExtractStridedSliceOp::create(b, loc, y,
+                                              ArrayRef<int64_t>{0},
+                                              ArrayRef<int64_t>{valid},
+                                              ArrayRef<int64_t>{1});
+  return vector::TransferWriteOp::create(b, loc, y, out, ValueRange{row, n0},
+                                         ArrayRef<bool>{true})
+      .getResult();
 }

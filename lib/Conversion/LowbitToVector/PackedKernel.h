@@ -6,8 +6,9 @@
 // the requantization fused in the epilogue. K is walked as taps of `tapDepth`
 // values (one tap of K values for a fully-connected layer; KH * KW taps of
 // Cp channels for a convolution); a subclass says where the values of a tap
-// are for each row of a tile, how the row sums are formed, and where a
-// block of 16 results of a row goes.
+// are for each row of a tile and how the row sums are formed. The result is
+// [rows, N] (the convolution's [OH * OW, F] is its NHWC result): a block of
+// 16 results of a row is one vector store.
 //
 //   for each panel of B blocks of 16 channels        (weights stay in cache)
 //     for each tile of R rows (then the rows left)
@@ -18,7 +19,8 @@
 //         P groups sharing their code bytes, P steps unrolled in it, then
 //         the groups left)
 //       epilogue per (row, block): + bias - row_sum_weights * sum_k x,
-//         requantize (buildRequantize on vector<16xi32>), narrow, store
+//         requantize (buildRequantize on vector<16xi32>), narrow, one
+//         vector store (of the valid channels, for the partial last block)
 //
 //===----------------------------------------------------------------------===//
 
@@ -94,18 +96,14 @@ protected:
   virtual std::optional<int64_t> getStaticRows() = 0;
   /// [rows] xi32: sum_k x over the K values of each row, as stored.
   virtual Value emitRowSums(OpBuilder &b) = 0;
-  /// The empty result tensor the epilogue stores into.
+  /// The empty [rows, N] result tensor the epilogue stores into.
   virtual Value emitOutput(OpBuilder &b) = 0;
   /// Calls `body` for every tap of the rows [row0, row0 + tileRows) with
   /// the accumulators, threading them through the tap loops.
   virtual SmallVector<Value> emitTaps(OpBuilder &b, Value row0,
                                       int64_t tileRows, ValueRange accs,
                                       TapBody body) = 0;
-  /// Stores the 16 results `y` of channels [n0, n0 + 16) of `row` (the
-  /// first channels % 16 when `masked`) into `out`.
-  virtual Value storeChannels(OpBuilder &b, Value y, Value row, Value n0,
-                              bool masked, Value out) = 0;
-  /// The op's result from the filled output tensor.
+  /// The op's result from the filled [rows, N] output tensor.
   virtual Value finish(OpBuilder &b, Value out) { return out; }
 
   /// A linalg.generic that sums the first of `inputs` (stored activations,

@@ -3,7 +3,7 @@
 
 // M = 7 rows (one tile of 6, then one single row), K = 10 (two groups of 4
 // and a masked last group of 2), N = 20 (one full block of 16 stored in
-// bounds, then a partial block stored channel by channel), weight zero points
+// bounds, then a partial block stored as a shorter vector), weight zero points
 // (row sums), int8 input flipped to uint8 for vpdpbusd.
 
 // CHECK-LABEL: func.func @vnni
@@ -43,13 +43,16 @@
 // CHECK-COUNT-2:     lowbit.dot_accumulate <avx512vnni>
 // CHECK-NOT:         lowbit.dot_accumulate
 // CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<7x20xi8>
-// Partial block: its 4 valid channels stored one by one.
+// Partial block: its 4 valid channels stored as one vector<4xi8> per row,
+// at [row, 16]: the 6 rows of the tile, then the row left.
 // CHECK:         scf.for %{{.*}} = %c1 to %c2 step %c1
-// CHECK-NOT:       vector.transfer_write
-// CHECK:           vector.extract %{{.*}}[0] : i8 from vector<16xi8>
-// CHECK:           tensor.insert %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] : tensor<7x20xi8>
-// CHECK:           vector.extract %{{.*}}[3] : i8 from vector<16xi8>
-// CHECK-NOT:       vector.extract %{{.*}}[4] : i8
+// CHECK-NOT:       vector.transfer_write {{.*}} : vector<16xi8>
+// CHECK:           %[[VALID:.*]] = vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [4], strides = [1]} : vector<16xi8> to vector<4xi8>
+// CHECK:           vector.transfer_write %[[VALID]], %{{.*}}[%{{.*}}, %{{.*}}] {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
+// CHECK-COUNT-5:   vector.transfer_write {{.*}} {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
+// CHECK:           scf.for
+// CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
+// CHECK-NOT:       tensor.insert
 // CHECK:         quant.scast %{{.*}} : tensor<7x20xi8> to tensor<7x20x!quant.uniform<i8:f32, {{.*}}>>
 
 // I64-LABEL: func.func @vnni
@@ -73,7 +76,8 @@ func.func @vnni(%x: tensor<7x10x!quant.uniform<i8:f32, 0.05:-3>>, %w: tensor<2x3
 // CHECK-COUNT-4: lowbit.dot_accumulate <neon_dotprod> {{.*}} : vector<16xi8>, vector<16xi8> into vector<4xi32>
 // CHECK:         vector.shuffle {{.*}} : vector<4xi32>, vector<4xi32>
 // CHECK:         vector.transfer_read %{{.*}} : tensor<16xi32>, vector<16xi32>
-// CHECK-COUNT-2: tensor.insert {{.*}} : tensor<1x2xi8>
+// CHECK:         vector.extract_strided_slice {{.*}} {offsets = [0], sizes = [2], strides = [1]} : vector<16xi8> to vector<2xi8>
+// CHECK:         vector.transfer_write {{.*}} {in_bounds = [true]} : vector<2xi8>, tensor<1x2xi8>
 func.func @dotprod(%x: tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>) -> tensor<1x2x!quant.uniform<u8:f32, 0.1:2>> {
   %y = lowbit.packed_fully_connected <neon_dotprod> %x, %w, %b multiplier [1518500250, 1073741824] shift [38, 31] clamp [0, 255] rounding <double> : tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<u8:f32, 0.1:2>>
   return %y : tensor<1x2x!quant.uniform<u8:f32, 0.1:2>>

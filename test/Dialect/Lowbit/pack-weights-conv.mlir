@@ -3,8 +3,8 @@
 // RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=avx2 --split-input-file --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s --check-prefix=AVX2
 // RUN: lowbit-opt %s --lowbit-pack-weights --split-input-file | FileCheck %s --check-prefix=GENERIC
 
-// A 2x2 conv2d, pad 1, of a uint8 input (Zx = 3) with C = 3 channels, F = 2
-// filters, per-axis int8 weights with Zw = {0, 1}:
+// A 2x2 conv2d, stride [1, 2], pad 1, of a uint8 input [1, 3, 3, 5] (Zx = 3)
+// with C = 3 channels, F = 2 filters, per-axis int8 weights with Zw = {0, 1}:
 //   w[0] = c0 [[1, 2], [3, 4]], c1 [[5, 6], [7, 8]], c2 [[-1, -2], [-3, -4]]
 //   w[1] = all 1.
 // K = (kh, kw, c) with C padded to Cp = 4 (a multiple of G = 4, or 2 for
@@ -16,7 +16,9 @@
 //   bias'[0] = 10 - 3*26 + 16*3*0 = -68, bias'[1] = -4 - 3*12 + 16*3*1 = 8.
 // neon-dotprod (dx = 128, Ax = -125):
 //   bias'[0] = 10 + 125*26 = 3260, bias'[1] = -4 + 125*12 + 48 = 1544.
-// row_sum_weights = Zw = [0, 1].
+// row_sum_weights = Zw = [0, 1]. packed_conv2d is NHWC: the input
+// transposed to [1, 3, 5, 3], its result [1, OH, OW, F] = [1, 4, 3, 2]
+// transposed back to [1, 2, 4, 3].
 
 // VNNI-LABEL: func.func @conv2x2
 // VNNI-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, 5, -1, 0, 1, 1, 1, 0, 0,
@@ -26,7 +28,10 @@
 // VNNI-SAME: tensor<1x4x64xi8>
 // VNNI-DAG: %[[B:.*]] = arith.constant dense<[-68, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 // VNNI-DAG: %[[Z:.*]] = arith.constant dense<[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
-// VNNI: lowbit.packed_conv2d <avx512vnni> %arg0, %[[W]], %[[B]] row_sums %[[Z]] kernel [2, 2] strides [1, 2] pads [1, 1, 1, 1] dilations [1, 1] multiplier [1073741824, 1518500250] shift [38, 38] clamp [-128, 127] : tensor<1x3x3x3x!quant.uniform<u8:f32, 5.000000e-02:3>>, tensor<1x4x64xi8>, tensor<16xi32>, tensor<16xi32> -> tensor<1x2x4x2x!quant.uniform<i8:f32, 1.000000e-01:2>>
+// VNNI: %[[X:.*]] = lowbit.transpose %arg0 permutation [0, 2, 3, 1] : tensor<1x3x3x5x!quant.uniform<u8:f32, 5.000000e-02:3>> -> tensor<1x3x5x3x!quant.uniform<u8:f32, 5.000000e-02:3>>
+// VNNI: %[[Y:.*]] = lowbit.packed_conv2d <avx512vnni> %[[X]], %[[W]], %[[B]] row_sums %[[Z]] kernel [2, 2] strides [1, 2] pads [1, 1, 1, 1] dilations [1, 1] multiplier [1073741824, 1518500250] shift [38, 38] clamp [-128, 127] : tensor<1x3x5x3x!quant.uniform<u8:f32, 5.000000e-02:3>>, tensor<1x4x64xi8>, tensor<16xi32>, tensor<16xi32> -> tensor<1x4x3x2x!quant.uniform<i8:f32, 1.000000e-01:2>>
+// VNNI: %[[R:.*]] = lowbit.transpose %[[Y]] permutation [0, 3, 1, 2] : tensor<1x4x3x2x!quant.uniform<i8:f32, 1.000000e-01:2>> -> tensor<1x2x4x3x!quant.uniform<i8:f32, 1.000000e-01:2>>
+// VNNI: return %[[R]]
 // VNNI-NOT: lowbit.conv2d
 // VNNI-NOT: lowbit.requantize
 
@@ -44,12 +49,12 @@
 // GENERIC-LABEL: func.func @conv2x2
 // GENERIC: lowbit.conv2d
 // GENERIC: lowbit.requantize
-func.func @conv2x2(%x: tensor<1x3x3x3x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x4x2x!quant.uniform<i8:f32, 0.1:2>> {
+func.func @conv2x2(%x: tensor<1x3x3x5x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<1x2x4x3x!quant.uniform<i8:f32, 0.1:2>> {
   %w = lowbit.constant dense<[[[[1, 2], [3, 4]], [[5, 6], [7, 8]], [[-1, -2], [-3, -4]]], [[[1, 1], [1, 1]], [[1, 1], [1, 1]], [[1, 1], [1, 1]]]]> : tensor<2x3x2x2xi8> -> tensor<2x3x2x2x!quant.uniform<i8:f32:0, {0.5:0, 0.25:1}>>
   %b = lowbit.constant dense<[10, -4]> : tensor<2xi32> -> tensor<2xi32>
-  %acc = lowbit.conv2d %x, %w, %b {strides = array<i64: 1, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x3x3x3x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x3x2x2x!quant.uniform<i8:f32:0, {0.5:0, 0.25:1}>>, tensor<2xi32> -> tensor<1x2x4x2xi32>
-  %y = lowbit.requantize %acc multiplier [1073741824, 1518500250] shift [38, 38] clamp [-128, 127] {channel_axis = 1 : i64} : tensor<1x2x4x2xi32> -> tensor<1x2x4x2x!quant.uniform<i8:f32, 0.1:2>>
-  return %y : tensor<1x2x4x2x!quant.uniform<i8:f32, 0.1:2>>
+  %acc = lowbit.conv2d %x, %w, %b {strides = array<i64: 1, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x3x3x5x!quant.uniform<u8:f32, 0.05:3>>, tensor<2x3x2x2x!quant.uniform<i8:f32:0, {0.5:0, 0.25:1}>>, tensor<2xi32> -> tensor<1x2x4x3xi32>
+  %y = lowbit.requantize %acc multiplier [1073741824, 1518500250] shift [38, 38] clamp [-128, 127] {channel_axis = 1 : i64} : tensor<1x2x4x3xi32> -> tensor<1x2x4x3x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<1x2x4x3x!quant.uniform<i8:f32, 0.1:2>>
 }
 
 // -----

@@ -1,8 +1,8 @@
 //===- PackedConv2D.cpp - Verifier of lowbit.packed_conv2d ------*- C++ -*-===//
 //
-// The window of the convolution, the packed weights of K = KH * KW * Cp
+// The window of the NHWC convolution, the packed weights of K = KH * KW * Cp
 // values per output channel in (kh, kw, c) order (PackedLayout.h), and the
-// requantization along the output channels.
+// requantization along the output channels (the last dimension).
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,8 +24,7 @@ quant::UniformQuantizedType PackedConv2DOp::getOutputQuantizedType() {
 }
 
 int64_t PackedConv2DOp::getPackedChannels() {
-  return getPackedConvChannels(getIsa(), getInput().getType().getDimSize(1),
-                               getCodeBits());
+  return getPackedConvChannels(getIsa(), getInputChannels(), getCodeBits());
 }
 
 LogicalResult PackedConv2DOp::verify() {
@@ -33,15 +32,15 @@ LogicalResult PackedConv2DOp::verify() {
   auto outputType = getOutput().getType();
   if (inputType.getRank() != 4 || outputType.getRank() != 4 ||
       !inputType.hasStaticShape() || !outputType.hasStaticShape())
-    return emitOpError("expects a static rank-4 NCHW input and result");
+    return emitOpError("expects a static rank-4 NHWC input and result");
   if (inputType.getDimSize(0) != 1 || outputType.getDimSize(0) != 1)
     return emitOpError("expects one image (N = 1)");
   if (getInputQuantizedType().getStorageTypeIntegralWidth() != 8)
     return emitOpError("expects 8-bit input storage");
   if (getKernel().size() != 2)
     return emitOpError("expects a kernel [KH, KW]");
-  if (failed(verifyWindowShape(*this, inputType.getShape().drop_front(2),
-                               outputType.getShape().drop_front(2),
+  if (failed(verifyWindowShape(*this, inputType.getShape().slice(1, 2),
+                               outputType.getShape().slice(1, 2),
                                getKernel(), getStrides(), getPads(),
                                getDilations(), /*ceilMode=*/false)))
     return failure();
@@ -49,13 +48,13 @@ LogicalResult PackedConv2DOp::verify() {
   if (std::optional<int64_t> bits = getCodeBits())
     if (*bits != 1 && *bits != 2 && *bits != 4)
       return emitOpError("codes must be 1, 2 or 4 bits, got ") << *bits;
-  int64_t channels = outputType.getDimSize(1);
+  int64_t channels = getOutputChannels();
   int64_t depth = getKernel()[0] * getKernel()[1] * getPackedChannels();
   if (failed(verifyPackedKernelOperands(
           *this, getIsa(), channels, depth, getPackedWeight().getType(),
           getBias(), getRowSumWeights(), getCodeBits(), getCodeTable())))
     return failure();
   return verifyRequantizeAttributes(
-      *this, getMultiplier(), getShift(), channels, "dimension 1",
+      *this, getMultiplier(), getShift(), channels, "dimension 3",
       getOutputQuantizedType(), getClampMin(), getClampMax());
 }

@@ -21,8 +21,10 @@
 // (kh, kw, c) order (an implicit GEMM): its padded positions (spatial
 // padding, channels padded to a whole group) read Zx, so they add
 // (Zx - Zx)(w - Zw) = 0 to the true accumulator, and the formula above holds
-// with K counting them. Coded weights (lowbit.coded_constant) are repacked
-// as codes in the kernel's coded layout.
+// with K counting them; it takes and produces NHWC, between transposes of
+// the NCHW conv2d's input and result (lowbit-sink-transposes cancels them
+// between layers). Coded weights (lowbit.coded_constant) are repacked as
+// codes in the kernel's coded layout.
 //
 //===----------------------------------------------------------------------===//
 
@@ -232,6 +234,28 @@ static bool isPointwise(Conv2DOp conv) {
          llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
 }
 
+/// The NHWC type of the NCHW tensor type `nchw`.
+static RankedTensorType getNHWCType(RankedTensorType nchw) {
+  ArrayRef<int64_t> shape = nchw.getShape();
+  return nchw.clone({shape[0], shape[2], shape[3], shape[1]});
+}
+
+/// `nchw` [N, C, H, W] transposed to [N, H, W, C].
+static Value transposeToNHWC(PatternRewriter &rewriter, Location loc,
+                             Value nchw) {
+  return TransposeOp::create(
+      rewriter, loc, getNHWCType(cast<RankedTensorType>(nchw.getType())),
+      nchw, rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));
+}
+
+/// Replaces the requantize `op` (NCHW) by `nhwc`, its NHWC value.
+static void replaceWithNCHW(PatternRewriter &rewriter, RequantizeOp op,
+                            Value nhwc) {
+  rewriter.replaceOpWithNewOp<TransposeOp>(
+      op, op.getOutput().getType(), nhwc,
+      rewriter.getDenseI64ArrayAttr({0, 3, 1, 2}));
+}
+
 namespace {
 /// A rewrite of a requantize into a packed kernel for one target ISA.
 class PackPattern : public OpRewritePattern<RequantizeOp> {
@@ -288,10 +312,7 @@ public:
     auto outputType = op.getOutput().getType();
     Type outputElement = outputType.getElementType();
     auto makeInput = [&]() -> Value {
-      Value nhwc = TransposeOp::create(
-          rewriter, loc,
-          RankedTensorType::get({1, h, w, c}, inputType.getElementType()),
-          conv.getInput(), rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));
+      Value nhwc = transposeToNHWC(rewriter, loc, conv.getInput());
       return ReshapeOp::create(
           rewriter, loc,
           RankedTensorType::get({h * w, c}, inputType.getElementType()),
@@ -306,15 +327,16 @@ public:
     Value nhwc = ReshapeOp::create(
         rewriter, loc, RankedTensorType::get({1, h, w, f}, outputElement),
         *packed);
-    rewriter.replaceOpWithNewOp<TransposeOp>(
-        op, outputType, nhwc, rewriter.getDenseI64ArrayAttr({0, 3, 1, 2}));
+    replaceWithNCHW(rewriter, op, nhwc);
     return success();
   }
 };
 
 /// requantize(conv2d) of any other one-group convolution of one image is
 /// packed_conv2d: the implicit GEMM of the output pixels and K = (kh, kw, c)
-/// with the channels padded to Cp (getPackedConvChannels).
+/// with the channels padded to Cp (getPackedConvChannels), in NHWC: x
+/// [1, C, H, W] transposed to [1, H, W, C], the packed kernel, and its
+/// result [1, OH, OW, F] transposed back to [1, F, OH, OW].
 class PackConv : public PackPattern {
 public:
   using PackPattern::PackPattern;
@@ -338,23 +360,26 @@ public:
       codeBits = coded.getBits();
     int64_t cp = getPackedConvChannels(isa, c, codeBits);
     // Packed k = (i * KW + j) * Cp + ch reads w[f, ch, i, j].
+    Location loc = op.getLoc();
     FailureOr<PackedOperands> operands = packOperands(
-        rewriter, op.getLoc(), isa, inputQuant, conv.getWeight(),
-        conv.getBias(), kh * kw * cp, [&](int64_t k) -> int64_t {
+        rewriter, loc, isa, inputQuant, conv.getWeight(), conv.getBias(),
+        kh * kw * cp, [&](int64_t k) -> int64_t {
           int64_t tap = k / cp, ch = k % cp;
           return ch < c ? ch * kh * kw + tap : -1;
         });
     if (failed(operands))
       return rewriter.notifyMatchFailure(
           op, "not 8-bit storage or not constant weights and bias");
-    rewriter.replaceOpWithNewOp<PackedConv2DOp>(
-        op, op.getOutput().getType(),
-        KernelIsaAttr::get(rewriter.getContext(), isa), conv.getInput(),
+    Value packed = PackedConv2DOp::create(
+        rewriter, loc, getNHWCType(op.getOutput().getType()),
+        KernelIsaAttr::get(rewriter.getContext(), isa),
+        transposeToNHWC(rewriter, loc, conv.getInput()),
         operands->weight, operands->bias, operands->rowSumWeights,
         rewriter.getDenseI64ArrayAttr({kh, kw}), conv.getStridesAttr(),
         conv.getPadsAttr(), conv.getDilationsAttr(), op.getMultiplierAttr(),
         op.getShiftAttr(), op.getClampMinAttr(), op.getClampMaxAttr(),
         op.getRoundingAttr(), operands->codeBits, operands->codeTable);
+    replaceWithNCHW(rewriter, op, packed);
     return success();
   }
 };

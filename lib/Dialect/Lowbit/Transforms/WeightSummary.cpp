@@ -122,9 +122,8 @@ std::vector<LayerWeights> mlir::lowbit::collectLayerWeights(ModuleOp module) {
       ArrayRef<int64_t> kernel = packed.getKernel();
       layers.push_back(describePacked(
           packed, "packed_conv2d",
-          packed.getOutput().getType().getDimSize(1) *
-              packed.getInput().getType().getDimSize(1) * kernel[0] *
-              kernel[1]));
+          packed.getOutputChannels() * packed.getInputChannels() *
+              kernel[0] * kernel[1]));
     }
   });
   return layers;

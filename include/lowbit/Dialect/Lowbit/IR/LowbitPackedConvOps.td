@@ -13,19 +13,24 @@ include "lowbit/Dialect/Lowbit/IR/LowbitAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Lowbit_PackedConv2DOp : Op<Lowbit_Dialect, "packed_conv2d", [Pure]> {
-  let summary = "One-group conv2d and requantization on packed weights";
+  let summary = "One-group NHWC conv2d and requantization on packed "
+                "weights";
   let description = [{
-    `lowbit.conv2d` (one group, one image, NCHW input [1, C, H, W], OIHW
-    weights [F, C, KH, KW]) followed by `lowbit.requantize` along the
-    channels, on the kernels of `lowbit.packed_fully_connected` (made by
-    `lowbit-pack-weights`, lowered by `convert-lowbit-to-vector`). It is the
-    product of a matrix of OH * OW rows (output pixels) and
-    K = KH * KW * Cp columns, in (kh, kw, c) order with c innermost, by the
-    weights: C is padded to Cp, a multiple of the group of G values of K
-    (times 8 / b for b-bit codes; `getPackedConvChannels`), so that a group
-    of K is G consecutive channels of one input pixel. The weights are
-    packed as those of a fully-connected layer with N = F and that K
-    (PackedLayout.h):
+    `lowbit.conv2d` (one group, one image, OIHW weights [F, C, KH, KW])
+    followed by `lowbit.requantize` along the channels, in NHWC: the input
+    is [1, H, W, C] and the result [1, OH, OW, F], so that a group of K is
+    contiguous in a pixel of the input and the 16 channels of a block are
+    contiguous in a pixel of the result. `lowbit-pack-weights` makes it from
+    an NCHW conv2d between two `lowbit.transpose`s (NCHW -> NHWC before,
+    NHWC -> NCHW after), which `lowbit-sink-transposes` cancels between
+    layers; `convert-lowbit-to-vector` lowers it on the kernels of
+    `lowbit.packed_fully_connected`. It is the product of a matrix of
+    OH * OW rows (output pixels) and K = KH * KW * Cp columns, in (kh, kw, c)
+    order with c innermost, by the weights: C is padded to Cp, a multiple of
+    the group of G values of K (times 8 / b for b-bit codes;
+    `getPackedConvChannels`), so that a group of K is G consecutive channels
+    of one input pixel. The weights are packed as those of a fully-connected
+    layer with N = F and that K (PackedLayout.h):
 
       packed(f, (kh * KW + kw) * Cp + c) = w[f, c, kh, kw] - dw   (c < C)
 
@@ -34,21 +39,21 @@ def Lowbit_PackedConv2DOp : Op<Lowbit_Dialect, "packed_conv2d", [Pure]> {
     spatially (`pads` = [top, left, bottom, right]) and along the padded
     channels, so the accumulator, with `a = x - dx`,
 
-      acc[f, p] = sum_k a[p, k] * packed(f, k) + bias[f]
+      acc[p, f] = sum_k a[p, k] * packed(f, k) + bias[f]
                   - row_sum_weights[f] * sum_k x[p, k]
 
     equals `lowbit.conv2d`'s: every padded position has x - Zx = 0, as in
     docs/IntegerSemantics.md, and `bias` holds every term that depends on
     constants only, computed over all of K (padded positions included).
-    Requantization is that of `lowbit.requantize` along dimension 1 (one
-    multiplier, or one per output channel); the result is NCHW.
+    Requantization is that of `lowbit.requantize` along the last dimension
+    (one multiplier, or one per output channel).
 
     ```mlir
     %y = lowbit.packed_conv2d <avx512vnni> %x, %w, %b kernel [3, 3]
         strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1]
         multiplier [1518500250] shift [38] clamp [-128, 127]
-        : tensor<1x8x14x14x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x18x64xi8>,
-          tensor<16xi32> -> tensor<1x4x14x14x!quant.uniform<i8:f32, 0.1:2>>
+        : tensor<1x14x14x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x18x64xi8>,
+          tensor<16xi32> -> tensor<1x14x14x4x!quant.uniform<i8:f32, 0.1:2>>
     ```
   }];
   let arguments = (ins Lowbit_KernelIsaAttr:$isa,
@@ -88,6 +93,14 @@ def Lowbit_PackedConv2DOp : Op<Lowbit_Dialect, "packed_conv2d", [Pure]> {
     bool isPerChannel() { return getMultiplier().size() > 1; }
     /// Bits per weight code, or 8 for int8 weights.
     int64_t getWeightBits() { return getCodeBits().value_or(8); }
+    /// C: the input channels (the last dimension of the NHWC input).
+    int64_t getInputChannels() {
+      return getInput().getType().getDimSize(3);
+    }
+    /// F: the output channels (the last dimension of the NHWC result).
+    int64_t getOutputChannels() {
+      return getOutput().getType().getDimSize(3);
+    }
     /// Cp: the input channels per kernel tap in K.
     int64_t getPackedChannels();
   }];

@@ -405,7 +405,9 @@ def LowbitPackWeights : Pass<"lowbit-pack-weights"> {
     `lowbit.conv2d` of one image with constant 8-bit weights (any kernel
     size, stride, padding, dilation) becomes `lowbit.packed_conv2d`: the
     same kernel as an implicit GEMM over the output pixels, with the weights
-    packed in (kh, kw, c) order, C padded to whole groups of K.
+    packed in (kh, kw, c) order, C padded to whole groups of K. It takes
+    and gives NHWC: `lowbit.transpose` of the input to [1, H, W, C] before
+    it, of its result [1, OH, OW, F] back to [1, F, OH, OW] after it.
 
     A requantize (per tensor or along dimension 1) of a depthwise
     `lowbit.conv2d` (group = C > 1, any channel multiplier, at most 64 taps,
