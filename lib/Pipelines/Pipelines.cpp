@@ -106,7 +106,8 @@ std::string mlir::lowbit::getPhasePipeline(Phase phase,
            "}," +
            "convert-lowbit-to-linalg{" + requantizeOptions +
            "},inline,symbol-dce,"
-           "func.func(convert-elementwise-to-linalg),canonicalize,cse";
+           "func.func(convert-elementwise-to-linalg,lowbit-collapse-elementwise),"
+           "canonicalize,cse";
   }
   case Phase::Bufferize:
     return "eliminate-empty-tensors,"

@@ -137,6 +137,29 @@ def LowbitCopiesToLinalg : Pass<"lowbit-copies-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LowbitCollapseElementwise : Pass<"lowbit-collapse-elementwise"> {
+  let summary = "Run each elementwise linalg.generic as one loop over all "
+                "its elements";
+  let description = [{
+    An elementwise `linalg.generic` on tensors (all loops parallel, every
+    indexing map the identity) of rank > 1 becomes a rank-1 one between a
+    `tensor.collapse_shape` of each operand and a `tensor.expand_shape` of
+    the result (upstream `collapseOpIterationDims`). The elements are
+    visited in the same order; the single loop is long enough for LLVM to
+    vectorize, where an NHWC add over 24 channels otherwise became 24
+    unrolled scalar steps. Ops that broadcast an operand are left alone.
+
+    ```mlir
+    %s = linalg.generic {indexing_maps = [#id, #id, #id], ...}
+        ins(%a, %b : tensor<1x56x56x24xi8>, tensor<1x56x56x24xi8>) ...
+    // becomes a generic over tensor<75264xi8> between collapse_shape and
+    // expand_shape
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def LowbitFillPadBorder : Pass<"lowbit-fill-pad-border"> {
   let summary = "Fill only the border of a padded buffer whose interior is "
                 "copied over right after";
