@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# Depthwise 3x3 layers of MobileNetV2, the linalg loops (--target-isa=generic)
-# against the depthwise vector kernel (lowbit.packed_depthwise_conv2d), one
-# thread, batch 1, both compiled with --mcpu=native and timed by
-# bench/models/bench_lowbit_model.c (int8 entry: <model>_run). Prints a
-# table and writes the same rows, with every sample, to OUT.json (a list of
-# {layer, impl, c, h, w, stride, macs, median_s, best_s, ...}; bench/report.py
-# reads it).
+# Depthwise 3x3 layers of MobileNetV2 (pad 1, u8, per-channel requantize),
+# one thread, batch 1, compiled with --mcpu=native and timed by
+# bench/models/bench_lowbit_model.c (int8 entry: <model>_run). IMPLS names
+# the implementations:
+#   kernel  the NHWC lowbit.packed_depthwise_conv2d written directly
+#           (gen_depthwise.py nhwc): the kernel alone, as between other
+#           NHWC layers of a model
+#   nchw    the NCHW conv2d + requantize, as imported: the kernel between
+#           its two transposes (lowbit-pack-weights)
+#   base    the NCHW model compiled by $BASE_COMPILE (another build's
+#           lowbit-compile, e.g. main's, for a before/after comparison)
+#   loops   the NCHW model with --target-isa=generic (the linalg loops)
+# Prints a table and writes the same rows, with every sample, to OUT.json
+# (a list of {layer, impl, c, h, w, stride, macs, median_s, best_s, ...};
+# bench/report.py reads it).
 #   bench/depthwise/run.sh [LOWBIT_BUILD_DIR] [OUT_DIR] [OUT.json]
-# Environment: ROUNDS (default 11), MIN_MS (per timed batch, default 300).
+# Environment: ROUNDS (default 11), MIN_MS (per timed batch, default 300),
+# IMPLS (default "kernel nchw loops", plus "base" when BASE_COMPILE is set),
+# LAYERS (default: all eight, e.g. LAYERS="dw144s1 dw96s2").
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -17,20 +27,34 @@ JSON="${3:-$OUT/depthwise.json}"
 ROUNDS="${ROUNDS:-11}"
 MIN_MS="${MIN_MS:-300}"
 COMPILE="$BUILD/bin/lowbit-compile"
+DEFAULT_IMPLS="kernel nchw loops"
+[ -n "${BASE_COMPILE:-}" ] && DEFAULT_IMPLS="kernel nchw loops base"
+IMPLS="${IMPLS:-$DEFAULT_IMPLS}"
 PY=/usr/bin/python3
 mkdir -p "$OUT"
 
 # LAYER C H W STRIDE
-layers=("dw144s1 144 56 56 1" "dw96s2 96 112 112 2")
+all_layers=("dw32s1 32 112 112 1" "dw96s2 96 112 112 2" "dw144s1 144 56 56 1"
+            "dw144s2 144 56 56 2" "dw192s1 192 28 28 1" "dw384s1 384 14 14 1"
+            "dw576s1 576 14 14 1" "dw960s1 960 7 7 1")
+layers=()
+for layer in "${all_layers[@]}"; do
+  set -- $layer
+  if [ -z "${LAYERS:-}" ] || [[ " $LAYERS " == *" $1 "* ]]; then
+    layers+=("$layer")
+  fi
+done
+
 for layer in "${layers[@]}"; do
   set -- $layer
-  "$PY" "$HERE/gen_depthwise.py" "$1" "$2" "$3" "$4" "$5" "$OUT"
-  for impl in loops kernel; do
-    flags=(--mcpu=native)
-    [ "$impl" = loops ] && flags+=(--target-isa=generic)
+  for impl in $IMPLS; do
     name="${1}_${impl}"
-    sed "s/@$1(/@$name(/" "$OUT/$1.mlir" > "$OUT/$name.mlir"
-    "$COMPILE" "$OUT/$name.mlir" --emit=obj "${flags[@]}" --entry-name="$name" \
+    layout=nchw compile="$COMPILE" flags=(--mcpu=native)
+    [ "$impl" = kernel ] && layout=nhwc
+    [ "$impl" = loops ] && flags+=(--target-isa=generic)
+    [ "$impl" = base ] && compile="$BASE_COMPILE"
+    "$PY" "$HERE/gen_depthwise.py" "$name" "$2" "$3" "$4" "$5" "$OUT" "$layout"
+    "$compile" "$OUT/$name.mlir" --emit=obj "${flags[@]}" --entry-name="$name" \
       -o "$OUT/$name.o"
     cc -O2 -DMODEL="$name" -include "$OUT/$name.h" \
       "$ROOT/bench/models/bench_lowbit_model.c" "$OUT/$name.o" -lm \
@@ -43,7 +67,7 @@ printf '%-10s %-8s %12s %12s %10s\n' layer impl median_us best_us GMAC/s
 for layer in "${layers[@]}"; do
   set -- $layer
   macs=$(( $2 * (($3 - 1) / $5 + 1) * (($4 - 1) / $5 + 1) * 9 ))
-  for impl in loops kernel; do
+  for impl in $IMPLS; do
     "$OUT/bench_${1}_${impl}" "$ROUNDS" "$MIN_MS" | head -1 |
       "$PY" -c "
 import json, sys

@@ -2,13 +2,11 @@
 //
 // lowbit.packed_depthwise_conv2d (NHWC) becomes, on tensors:
 //
-//   padded = [Hp, Wp * C] filled with Zx            (once; only with pads)
 //   for each image n
-//     padded[pad_top.., pad_left * C..] = x[n]       (the borders stay Zx)
 //     for each block of V output channels f0 (the last one shifted left so
 //     that it ends at F: no partial block, no mask)
 //       per tap: the weights [kh, kw, f0 : f0 + V] as vector<Vxi16>
-//       for each tile of R output rows (then single rows)
+//       for each tile of R output rows (border rows one at a time)
 //         for each tile of T output columns (the last one shifted left so
 //         that it ends at OW)
 //           R * T accumulators = bias; per distinct input pixel of the tile,
@@ -20,12 +18,13 @@
 //           store the V channels
 //
 // A vector holds consecutive channels of one pixel, so a strided or dilated
-// window needs no shuffle and each tap's weights are one load; every
-// output pixel needs the same work, so the borders need no masks: the
-// padded copy makes every load in bounds and turns padding taps into Zx,
-// which the folded bias cancels exactly (PackDepthwiseConv.cpp). Without
-// pads the input is read in place. Its rows are contiguous in both
-// tensors ([H, W * C] into [Hp, Wp * C]), so the copy is a row memcpy.
+// window needs no shuffle and each tap's weights are one load. The input is
+// read in place: the tiles whose windows lie inside the image are a loop
+// with no bounds checks, and the few tiles at the borders are emitted at
+// constant positions, where each padding tap is known at compile time and
+// multiplies the splat Zx instead of a load (the folded bias cancels it
+// exactly, PackDepthwiseConv.cpp). No padded copy: for stride 2 that copy
+// would move as many bytes as the whole layer reads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,10 +34,11 @@
 #include "lowbit/Conversion/LowbitToVector/LowbitToVector.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -52,8 +52,10 @@ using namespace mlir::lowbit;
 static constexpr int64_t kMaxLanes = 16;
 /// Output rows and columns per tile. Neighbouring outputs share input
 /// pixels (stride 1, 3x3: a 2 x 4 tile loads 4 x 6 pixels for 8 outputs
-/// instead of 72), and 8 accumulators plus 9 tap weights fit the 32
-/// vector registers of AVX-512.
+/// instead of 72), and 8 accumulators plus 9 tap weights fit the 32 zmm of
+/// AVX-512. The op has no isa, so this is one choice for every target:
+/// with 16 lanes, AVX2 (two ymm per vector) and NEON (four q) spill part
+/// of the accumulators (docs/Performance.md, "Depthwise convolution").
 static constexpr int64_t kTileRows = 2;
 static constexpr int64_t kTileColumns = 4;
 
@@ -69,6 +71,24 @@ static int64_t getChannelLanes(int64_t filters, int64_t multiplier) {
 }
 
 namespace {
+/// The outputs along one spatial dimension whose windows lie inside the
+/// input: [begin, end), empty when begin == end.
+struct InteriorRange {
+  int64_t begin, end;
+};
+
+/// The interior outputs of a dimension of `size` inputs.
+static InteriorRange getInteriorRange(int64_t size, int64_t outputs,
+                                      int64_t padBefore, int64_t kernel,
+                                      int64_t stride, int64_t dilation) {
+  int64_t begin = std::min<int64_t>(llvm::divideCeilSigned(padBefore, stride), outputs);
+  // The last output o with o * stride - pad + (kernel - 1) * dilation in the
+  // input.
+  int64_t last = size - 1 + padBefore - (kernel - 1) * dilation;
+  int64_t end = last < 0 ? 0 : std::min(last / stride + 1, outputs);
+  return {begin, std::max(begin, end)};
+}
+
 /// Builds the loop nest of one packed_depthwise_conv2d.
 class DepthwiseKernelEmitter {
 public:
@@ -80,16 +100,22 @@ public:
   Value emit(OpBuilder &b);
 
 private:
-  Value emitBlock(OpBuilder &b, Value n, Value f0, Value source, Value out);
-  Value emitRows(OpBuilder &b, Value n, Value f0, Value c0, Value source,
-                 int64_t begin, int64_t end, int64_t rows, Value out);
-  Value emitTile(OpBuilder &b, Value n, Value f0, Value c0, Value source,
-                 Value oy0, int64_t rows, Value ox0, int64_t columns,
-                 Value out);
+  Value emitImage(OpBuilder &b, Value n, Value out);
+  Value emitRowTile(OpBuilder &b, Value n, OpFoldResult oy0, int64_t rows,
+                    Value out);
+  /// Sets tapWeights, blockBias and blockParams for the block at f0.
+  void loadBlock(OpBuilder &b, Value f0);
+  Value emitColumns(OpBuilder &b, Value n, Value f0, Value c0,
+                    OpFoldResult oy0, int64_t rows, Value out);
+  Value emitTile(OpBuilder &b, Value n, Value f0, Value c0, OpFoldResult oy0,
+                 int64_t rows, OpFoldResult ox0, Value out);
 
   Value index(OpBuilder &b, int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
   }
+  /// base * scale + offset as an index.
+  Value scaledIndex(OpBuilder &b, OpFoldResult base, int64_t scale,
+                    int64_t offset);
   VectorType lanesOf(Type element) { return VectorType::get({lanes}, element); }
   /// vector<lanes x element> read from the [F] `channelVector` at f0.
   Value readChannels(OpBuilder &b, Value channelVector, Value f0);
@@ -99,16 +125,20 @@ private:
   bool testPlantRoundingError;
   Location loc = op.getLoc();
 
+  /// The input as [N, H, W * C]: a pixel's channels are contiguous.
+  Value input;
   Type storage, outputElement;
-  bool inputSigned = false, padded = false;
-  int64_t channels = 0, filters = 0, multiplier = 1;
+  bool inputSigned = false;
+  int64_t zeroPoint = 0;
+  int64_t height = 0, width = 0, channels = 0, filters = 0, multiplier = 1;
   int64_t kernelHeight = 0, kernelWidth = 0, outHeight = 0, outWidth = 0;
   int64_t lanes = 0, tileColumns = 0;
-  ArrayRef<int64_t> strides, dilations;
+  ArrayRef<int64_t> strides, dilations, pads;
+  InteriorRange interiorRows{0, 0}, interiorColumns{0, 0};
   /// Per requantize parameter: an [F] tensor (per channel) or a vector<V>
   /// splat (per tensor).
   SmallVector<std::pair<RequantizeParam, Value>> params;
-  /// Per channel block (set by emitBlock): the weights of each tap (kh, kw
+  /// Per channel block (set by loadBlock): the weights of each tap (kh, kw
   /// row-major) as vector<Vxi16>, the bias and the requantize parameters as
   /// vector<V>.
   SmallVector<Value> tapWeights;
@@ -123,9 +153,11 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
   auto outputType = op.getOutput().getType();
   storage = inputQuant.getStorageType();
   inputSigned = inputQuant.isSigned();
+  zeroPoint = inputQuant.getZeroPoint();
   outputElement = op.getOutputQuantizedType().getStorageType();
   int64_t images = inputType.getDimSize(0);
-  int64_t height = inputType.getDimSize(1), width = inputType.getDimSize(2);
+  height = inputType.getDimSize(1);
+  width = inputType.getDimSize(2);
   channels = inputType.getDimSize(3);
   filters = outputType.getDimSize(3);
   multiplier = op.getChannelMultiplier();
@@ -135,7 +167,7 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
   outWidth = outputType.getDimSize(2);
   strides = op.getStrides();
   dilations = op.getDilations();
-  ArrayRef<int64_t> pads = op.getPads();
+  pads = op.getPads();
 
   Value out =
       tensor::EmptyOp::create(b, loc, outputType.getShape(), outputElement);
@@ -143,87 +175,33 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
     return out;
   lanes = getChannelLanes(filters, multiplier);
   tileColumns = std::min(kTileColumns, outWidth);
+  interiorRows = getInteriorRange(height, outHeight, pads[0], kernelHeight,
+                                  strides[0], dilations[0]);
+  interiorColumns = getInteriorRange(width, outWidth, pads[1], kernelWidth,
+                                     strides[1], dilations[1]);
   params = createRequantizeParamConstants(
       b, loc, op.getRounding(), path, op.getMultiplier(), op.getShift(),
       testPlantRoundingError, filters, lanes);
-
-  // The input as [N, H, W * C]: a pixel's channels and an image row are
-  // contiguous.
-  Value input = quant::StorageCastOp::create(b, loc, inputType.clone(storage),
-                                             op.getInput());
+  input = quant::StorageCastOp::create(b, loc, inputType.clone(storage),
+                                       op.getInput());
   input = tensor::CollapseShapeOp::create(
       b, loc, input, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-  // With pads, a copy of each image in a buffer filled with Zx that is
-  // tall and wide enough for every window.
-  padded = llvm::any_of(pads, [](int64_t pad) { return pad != 0; });
-  Value buffer;
-  if (padded) {
-    int64_t bufferHeight =
-        std::max(pads[0] + height, (outHeight - 1) * strides[0] +
-                                       (kernelHeight - 1) * dilations[0] + 1);
-    int64_t bufferWidth =
-        std::max(pads[1] + width, (outWidth - 1) * strides[1] +
-                                      (kernelWidth - 1) * dilations[1] + 1);
-    Value zeroPoint = arith::ConstantOp::create(
-        b, loc, b.getIntegerAttr(storage, inputQuant.getZeroPoint()));
-    buffer = linalg::FillOp::create(
-                 b, loc, zeroPoint,
-                 tensor::EmptyOp::create(
-                     b, loc,
-                     ArrayRef<int64_t>{bufferHeight, bufferWidth * channels},
-                     storage)
-                     .getResult())
-                 .getResult(0);
-  }
 
-  int64_t fullBlocks = filters - filters % lanes;
-  SmallVector<Value> imageInits{out};
-  if (padded)
-    imageInits.push_back(buffer);
   auto imageLoop = scf::ForOp::create(
-      b, loc, index(b, 0), index(b, images), index(b, 1), imageInits,
+      b, loc, index(b, 0), index(b, images), index(b, 1), ValueRange{out},
       [&](OpBuilder &ib, Location, Value n, ValueRange imageArgs) {
-        Value source = input;
-        if (padded) {
-          auto rowType =
-              RankedTensorType::get({height, width * channels}, storage);
-          SmallVector<OpFoldResult> ones(3, ib.getIndexAttr(1));
-          Value image = tensor::ExtractSliceOp::create(
-              ib, loc, rowType, input,
-              ArrayRef<OpFoldResult>{n, ib.getIndexAttr(0),
-                                     ib.getIndexAttr(0)},
-              ArrayRef<OpFoldResult>{ib.getIndexAttr(1),
-                                     ib.getIndexAttr(height),
-                                     ib.getIndexAttr(width * channels)},
-              ones);
-          source = tensor::InsertSliceOp::create(
-              ib, loc, image, imageArgs[1],
-              ArrayRef<OpFoldResult>{ib.getIndexAttr(pads[0]),
-                                     ib.getIndexAttr(pads[1] * channels)},
-              ArrayRef<OpFoldResult>{ib.getIndexAttr(height),
-                                     ib.getIndexAttr(width * channels)},
-              ArrayRef<OpFoldResult>(ones).drop_back());
-        }
-        Value result = imageArgs[0];
-        if (fullBlocks > 0) {
-          auto blocks = scf::ForOp::create(
-              ib, loc, index(ib, 0), index(ib, fullBlocks), index(ib, lanes),
-              ValueRange{result},
-              [&](OpBuilder &fb, Location, Value f0, ValueRange blockArgs) {
-                scf::YieldOp::create(
-                    fb, loc, emitBlock(fb, n, f0, source, blockArgs[0]));
-              });
-          result = blocks.getResult(0);
-        }
-        if (fullBlocks != filters)
-          result =
-              emitBlock(ib, n, index(ib, filters - lanes), source, result);
-        SmallVector<Value> yielded{result};
-        if (padded)
-          yielded.push_back(source);
-        scf::YieldOp::create(ib, loc, yielded);
+        scf::YieldOp::create(ib, loc, emitImage(ib, n, imageArgs[0]));
       });
   return imageLoop.getResult(0);
+}
+
+Value DepthwiseKernelEmitter::scaledIndex(OpBuilder &b, OpFoldResult base,
+                                          int64_t scale, int64_t offset) {
+  if (std::optional<int64_t> value = getConstantIntValue(base))
+    return index(b, *value * scale + offset);
+  Value scaled = arith::MulIOp::create(b, loc, cast<Value>(base),
+                                       index(b, scale));
+  return arith::AddIOp::create(b, loc, scaled, index(b, offset));
 }
 
 Value DepthwiseKernelEmitter::readChannels(OpBuilder &b, Value channelVector,
@@ -236,8 +214,61 @@ Value DepthwiseKernelEmitter::readChannels(OpBuilder &b, Value channelVector,
                                         ArrayRef<bool>{true});
 }
 
-Value DepthwiseKernelEmitter::emitBlock(OpBuilder &b, Value n, Value f0,
-                                        Value source, Value out) {
+/// Border rows one at a time at constant positions; the interior in a loop
+/// over tiles of R rows, then single rows.
+Value DepthwiseKernelEmitter::emitImage(OpBuilder &b, Value n, Value out) {
+  for (int64_t oy = 0; oy < interiorRows.begin; ++oy)
+    out = emitRowTile(b, n, b.getIndexAttr(oy), 1, out);
+  int64_t tiledEnd =
+      interiorRows.end - (interiorRows.end - interiorRows.begin) % kTileRows;
+  for (auto [begin, end, rows] :
+       {std::tuple(interiorRows.begin, tiledEnd, kTileRows),
+        std::tuple(tiledEnd, interiorRows.end, int64_t(1))}) {
+    if (begin == end)
+      continue;
+    auto rowLoop = scf::ForOp::create(
+        b, loc, index(b, begin), index(b, end), index(b, rows),
+        ValueRange{out},
+        [&, rows = rows](OpBuilder &yb, Location, Value oy0,
+                         ValueRange rowArgs) {
+          scf::YieldOp::create(yb, loc,
+                               emitRowTile(yb, n, oy0, rows, rowArgs[0]));
+        });
+    out = rowLoop.getResult(0);
+  }
+  for (int64_t oy = interiorRows.end; oy < outHeight; ++oy)
+    out = emitRowTile(b, n, b.getIndexAttr(oy), 1, out);
+  return out;
+}
+
+/// The blocks of V output channels of one row tile, in a loop whose last
+/// block is shifted to end at F. Inside the row loop, so that the input
+/// rows of the tile stay in cache while every block reads them.
+Value DepthwiseKernelEmitter::emitRowTile(OpBuilder &b, Value n,
+                                          OpFoldResult oy0, int64_t rows,
+                                          Value out) {
+  int64_t blocksEnd = llvm::divideCeil(filters, lanes) * lanes;
+  auto blockLoop = scf::ForOp::create(
+      b, loc, index(b, 0), index(b, blocksEnd), index(b, lanes),
+      ValueRange{out},
+      [&](OpBuilder &fb, Location, Value block, ValueRange blockArgs) {
+        Value f0 = block;
+        if (blocksEnd != filters)
+          f0 = arith::MinUIOp::create(fb, loc, block,
+                                      index(fb, filters - lanes));
+        loadBlock(fb, f0);
+        // The first input channel of the block.
+        Value c0 = multiplier == 1 ? f0
+                                   : arith::DivUIOp::create(
+                                         fb, loc, f0, index(fb, multiplier))
+                                         .getResult();
+        scf::YieldOp::create(
+            fb, loc, emitColumns(fb, n, f0, c0, oy0, rows, blockArgs[0]));
+      });
+  return blockLoop.getResult(0);
+}
+
+void DepthwiseKernelEmitter::loadBlock(OpBuilder &b, Value f0) {
   Type i16 = b.getI16Type();
   Value offsets;
   if (Value weightOffsets = op.getWeightOffsets())
@@ -264,51 +295,47 @@ Value DepthwiseKernelEmitter::emitBlock(OpBuilder &b, Value n, Value f0,
   for (auto [param, value] : params)
     blockParams[static_cast<unsigned>(param)] =
         op.isPerChannel() ? readChannels(b, value, f0) : value;
-
-  // The first input channel of the block.
-  Value c0 = multiplier == 1
-                 ? f0
-                 : arith::DivUIOp::create(b, loc, f0, index(b, multiplier))
-                       .getResult();
-  int64_t mainRows = outHeight - outHeight % kTileRows;
-  out = emitRows(b, n, f0, c0, source, 0, mainRows, kTileRows, out);
-  return emitRows(b, n, f0, c0, source, mainRows, outHeight, 1, out);
 }
 
-/// Output rows [begin, end) in tiles of `rows`: per row tile, full column
-/// tiles, then the last one shifted to end at OW.
-Value DepthwiseKernelEmitter::emitRows(OpBuilder &b, Value n, Value f0,
-                                       Value c0, Value source, int64_t begin,
-                                       int64_t end, int64_t rows, Value out) {
-  if (begin >= end)
-    return out;
-  int64_t fullColumns = outWidth - outWidth % tileColumns;
-  auto rowLoop = scf::ForOp::create(
-      b, loc, index(b, begin), index(b, end), index(b, rows), ValueRange{out},
-      [&](OpBuilder &yb, Location, Value oy0, ValueRange rowArgs) {
-        auto columns = scf::ForOp::create(
-            yb, loc, index(yb, 0), index(yb, fullColumns),
-            index(yb, tileColumns), rowArgs,
-            [&](OpBuilder &xb, Location, Value ox0, ValueRange colArgs) {
-              scf::YieldOp::create(xb, loc,
-                                   emitTile(xb, n, f0, c0, source, oy0, rows,
-                                            ox0, tileColumns, colArgs[0]));
-            });
-        Value tiled = columns.getResult(0);
-        if (fullColumns != outWidth)
-          tiled = emitTile(yb, n, f0, c0, source, oy0, rows,
-                           index(yb, outWidth - tileColumns), tileColumns,
-                           tiled);
-        scf::YieldOp::create(yb, loc, tiled);
-      });
-  return rowLoop.getResult(0);
+/// One row tile: tiles of T columns, at constant positions over the left
+/// border, in a loop over the interior, then at constant positions over
+/// the right border (the last one shifted to end at OW).
+Value DepthwiseKernelEmitter::emitColumns(OpBuilder &b, Value n, Value f0,
+                                          Value c0, OpFoldResult oy0,
+                                          int64_t rows, Value out) {
+  int64_t ox = 0;
+  auto emitBorderTile = [&] {
+    out = emitTile(b, n, f0, c0, oy0, rows,
+                   b.getIndexAttr(std::min(ox, outWidth - tileColumns)), out);
+    ox += tileColumns;
+  };
+  while (ox < outWidth && ox < interiorColumns.begin)
+    emitBorderTile();
+  int64_t interiorTiles =
+      std::max<int64_t>(interiorColumns.end - ox, 0) / tileColumns;
+  if (interiorTiles > 0) {
+    int64_t end = ox + interiorTiles * tileColumns;
+    auto columnLoop = scf::ForOp::create(
+        b, loc, index(b, ox), index(b, end), index(b, tileColumns),
+        ValueRange{out},
+        [&](OpBuilder &xb, Location, Value ox0, ValueRange colArgs) {
+          scf::YieldOp::create(
+              xb, loc, emitTile(xb, n, f0, c0, oy0, rows, ox0, colArgs[0]));
+        });
+    out = columnLoop.getResult(0);
+    ox = end;
+  }
+  while (ox < outWidth)
+    emitBorderTile();
+  return out;
 }
 
 Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
-                                       Value c0, Value source, Value oy0,
-                                       int64_t rows, Value ox0,
-                                       int64_t columns, Value out) {
+                                       Value c0, OpFoldResult oy0,
+                                       int64_t rows, OpFoldResult ox0,
+                                       Value out) {
   Type i32 = b.getI32Type();
+  int64_t columns = tileColumns;
   SmallVector<Value> accs(rows * columns, blockBias);
 
   // Which (output, tap) of the tile read the input pixel at (row, column)
@@ -325,8 +352,20 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
                    t * strides[1] + kw * dilations[1]}]
               .push_back({r * columns + t, kh * kernelWidth + kw});
 
-  Value iy0 = arith::MulIOp::create(b, loc, oy0, index(b, strides[0]));
-  Value ix0 = arith::MulIOp::create(b, loc, ox0, index(b, strides[1]));
+  // A tile at a constant position may read padding (a tile in a loop is
+  // inside the input): the pixel is then Zx.
+  std::optional<int64_t> staticRow = getConstantIntValue(oy0);
+  std::optional<int64_t> staticColumn = getConstantIntValue(ox0);
+  auto isPadding = [](std::optional<int64_t> origin, int64_t stride,
+                      int64_t pad, int64_t offset, int64_t size) {
+    if (!origin)
+      return false;
+    int64_t position = *origin * stride - pad + offset;
+    return position < 0 || position >= size;
+  };
+  Value zeroPointSplat = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanesOf(i32),
+                                     b.getI32IntegerAttr(zeroPoint)));
   Value padding =
       arith::ConstantOp::create(b, loc, b.getIntegerAttr(storage, 0));
   // With m > 1, lane i is output channel f0 + i, which reads input channel
@@ -336,21 +375,29 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
   for (int64_t i = 0; i < lanes; ++i)
     repeat.push_back(i / multiplier);
   for (const auto &[offset, pixelReaders] : readers) {
-    Value iy = arith::AddIOp::create(b, loc, iy0, index(b, offset.first));
-    Value ix = arith::AddIOp::create(b, loc, ix0, index(b, offset.second));
-    Value column = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, ix, index(b, channels)), c0);
-    SmallVector<Value> indices{iy, column};
-    if (!padded)
-      indices.insert(indices.begin(), n);
-    Value x = vector::TransferReadOp::create(
-        b, loc, VectorType::get({inputLanes}, storage), source, indices,
-        padding, ArrayRef<bool>{true});
-    if (multiplier > 1)
-      x = vector::ShuffleOp::create(b, loc, x, x, repeat);
-    x = inputSigned
-            ? arith::ExtSIOp::create(b, loc, lanesOf(i32), x).getResult()
-            : arith::ExtUIOp::create(b, loc, lanesOf(i32), x).getResult();
+    auto [rowOffset, columnOffset] = offset;
+    Value x;
+    if (isPadding(staticRow, strides[0], pads[0], rowOffset, height) ||
+        isPadding(staticColumn, strides[1], pads[1], columnOffset, width)) {
+      if (zeroPoint == 0)
+        continue;
+      x = zeroPointSplat;
+    } else {
+      Value iy = scaledIndex(b, oy0, strides[0], rowOffset - pads[0]);
+      Value column = arith::AddIOp::create(
+          b, loc,
+          scaledIndex(b, ox0, strides[1] * channels,
+                      (columnOffset - pads[1]) * channels),
+          c0);
+      x = vector::TransferReadOp::create(
+          b, loc, VectorType::get({inputLanes}, storage), input,
+          ValueRange{n, iy, column}, padding, ArrayRef<bool>{true});
+      if (multiplier > 1)
+        x = vector::ShuffleOp::create(b, loc, x, x, repeat);
+      x = inputSigned
+              ? arith::ExtSIOp::create(b, loc, lanesOf(i32), x).getResult()
+              : arith::ExtUIOp::create(b, loc, lanesOf(i32), x).getResult();
+    }
     for (Reader reader : pixelReaders) {
       Value w =
           arith::ExtSIOp::create(b, loc, lanesOf(i32), tapWeights[reader.tap]);
@@ -362,7 +409,7 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
 
   auto outputQuant = op.getOutputQuantizedType();
   for (int64_t r = 0; r < rows; ++r) {
-    Value oy = arith::AddIOp::create(b, loc, oy0, index(b, r));
+    Value oy = scaledIndex(b, oy0, 1, r);
     for (int64_t t = 0; t < columns; ++t) {
       RequantizeOperands operands{
           accs[r * columns + t],
@@ -374,10 +421,9 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
       Value y = buildRequantize(b, loc, operands, path);
       if (outputElement != i32)
         y = arith::TruncIOp::create(b, loc, lanesOf(outputElement), y);
-      Value ox = arith::AddIOp::create(b, loc, ox0, index(b, t));
-      out = vector::TransferWriteOp::create(b, loc, y, out,
-                                            ValueRange{n, oy, ox, f0},
-                                            ArrayRef<bool>{true})
+      out = vector::TransferWriteOp::create(
+                b, loc, y, out, ValueRange{n, oy, scaledIndex(b, ox0, 1, t), f0},
+                ArrayRef<bool>{true})
                 .getResult();
     }
   }
