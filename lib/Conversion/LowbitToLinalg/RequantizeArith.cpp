@@ -145,10 +145,12 @@ static Value buildSingleRoundI32(IntegerArith &i32,
     high = product.getHigh();
   }
   Value r = param(ops, RequantizeParam::HighShift);
-  Value isZero = i32.cmp(arith::CmpIPredicate::eq, r, i32.constant(0));
-  Value carry = i32.lshr(low, i32.constant(31));
-  Value round =
-      i32.select(isZero, carry, param(ops, RequantizeParam::HighAddend));
+  Value round = param(ops, RequantizeParam::HighAddend);
+  if (!ops.everyShiftAbove32) {
+    Value isZero = i32.cmp(arith::CmpIPredicate::eq, r, i32.constant(0));
+    Value carry = i32.lshr(low, i32.constant(31));
+    round = i32.select(isZero, carry, round);
+  }
   Value y = i32.ashr(i32.add(high, round), r);
   return i32.clamp(i32.add(y, i32.constant(ops.outputZeroPoint)),
                    ops.clampMin, ops.clampMax);

@@ -311,7 +311,9 @@ Value PackedKernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
       operands.clampMax,
       operands.rounding,
       /*evenOddProducts=*/operands.isa == KernelIsa::Avx512Vnni ||
-          operands.isa == KernelIsa::Avx2};
+          operands.isa == KernelIsa::Avx2,
+      /*everyShiftAbove32=*/
+      llvm::all_of(operands.shift, [](int8_t n) { return n > 32; })};
   bool perChannel = operands.multiplier.size() > 1;
   for (auto [param, value] : params)
     requantize.params[static_cast<unsigned>(param)] =
