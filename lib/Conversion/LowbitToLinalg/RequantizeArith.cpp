@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -87,6 +88,43 @@ static Value buildSingleRoundI64(IntegerArith &i32, IntegerArith &i64,
   return arith::TruncIOp::create(b, loc, i32.type, y);
 }
 
+/// The low and high halves of the 64-bit products x * y of the lanes of two
+/// vector<2N x i32>, as two vector<N x i64> multiplies of the even and of
+/// the odd lanes, each sign-extended within its 64-bit pair (x86 selects
+/// vpmuldq for both), the halves then picked from the two products:
+/// lane 2i from the even product i, lane 2i + 1 from the odd one.
+static std::pair<Value, Value> buildEvenOddProducts(OpBuilder &b,
+                                                    Location loc, Value x,
+                                                    Value y) {
+  auto type = cast<VectorType>(x.getType());
+  int64_t lanes = type.getNumElements();
+  auto pairs = VectorType::get({lanes / 2}, b.getI64Type());
+  Value c32 = createScalarOrSplatConstant(b, loc, pairs, 32);
+  auto evenLanes = [&](Value v) -> Value {
+    Value pair = vector::BitCastOp::create(b, loc, pairs, v);
+    return arith::ShRSIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, pair, c32), c32);
+  };
+  auto oddLanes = [&](Value v) -> Value {
+    return arith::ShRSIOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, pairs, v), c32);
+  };
+  // x86 is little endian: element 2i of a product as vector<2N x i32> is the
+  // low half of product i, element 2i + 1 its high half.
+  Value even = vector::BitCastOp::create(
+      b, loc, type,
+      arith::MulIOp::create(b, loc, evenLanes(x), evenLanes(y)));
+  Value odd = vector::BitCastOp::create(
+      b, loc, type, arith::MulIOp::create(b, loc, oddLanes(x), oddLanes(y)));
+  SmallVector<int64_t> low, high;
+  for (int64_t i = 0; i < lanes; i += 2) {
+    low.append({i, lanes + i});
+    high.append({i + 1, lanes + i + 1});
+  }
+  return {vector::ShuffleOp::create(b, loc, even, odd, low),
+          vector::ShuffleOp::create(b, loc, even, odd, high)};
+}
+
 /// Single rounding, i32 only, for n >= 32. With the product split into
 /// hi * 2^32 + lo (lo unsigned) and r = n - 32:
 ///   r = 0:  hi + (lo >> 31)          (the carry of lo + 2^31)
@@ -95,14 +133,25 @@ static Value buildSingleRoundI64(IntegerArith &i32, IntegerArith &i64,
 static Value buildSingleRoundI32(IntegerArith &i32,
                                  const RequantizeOperands &ops) {
   OpBuilder &b = i32.b;
-  auto product = arith::MulSIExtendedOp::create(
-      b, i32.loc, ops.accumulator, param(ops, RequantizeParam::Multiplier));
+  Value x = ops.accumulator, m = param(ops, RequantizeParam::Multiplier);
+  auto vector = dyn_cast<VectorType>(x.getType());
+  Value low, high;
+  if (ops.evenOddProducts && vector && vector.getRank() == 1 &&
+      vector.getNumElements() % 2 == 0) {
+    std::tie(low, high) = buildEvenOddProducts(b, i32.loc, x, m);
+  } else {
+    auto product = arith::MulSIExtendedOp::create(b, i32.loc, x, m);
+    low = product.getLow();
+    high = product.getHigh();
+  }
   Value r = param(ops, RequantizeParam::HighShift);
-  Value isZero = i32.cmp(arith::CmpIPredicate::eq, r, i32.constant(0));
-  Value carry = i32.lshr(product.getLow(), i32.constant(31));
-  Value round =
-      i32.select(isZero, carry, param(ops, RequantizeParam::HighAddend));
-  Value y = i32.ashr(i32.add(product.getHigh(), round), r);
+  Value round = param(ops, RequantizeParam::HighAddend);
+  if (!ops.everyShiftAbove32) {
+    Value isZero = i32.cmp(arith::CmpIPredicate::eq, r, i32.constant(0));
+    Value carry = i32.lshr(low, i32.constant(31));
+    round = i32.select(isZero, carry, round);
+  }
+  Value y = i32.ashr(i32.add(high, round), r);
   return i32.clamp(i32.add(y, i32.constant(ops.outputZeroPoint)),
                    ops.clampMin, ops.clampMax);
 }

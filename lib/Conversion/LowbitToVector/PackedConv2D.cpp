@@ -22,8 +22,8 @@
 // when C = Cp an input row is one contiguous run of the padded row; else
 // groups of pixels are widened from C to Cp channels by one shuffle with
 // Zx (C = 3 of a network's stem: 16 pixels of 3 bytes to 16 of 4), or,
-// for wide pixels, copied pixel by pixel. The result [OH * OW, F] is the
-// NHWC result: the epilogue stores the 16 channels of a pixel as a vector.
+// for wide pixels, copied pixel by pixel. The epilogue stores the 16
+// channels of a pixel as one vector into the NHWC result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -261,9 +261,17 @@ private:
   }
 
   Value emitOutput(OpBuilder &b) override {
-    return tensor::EmptyOp::create(
-        b, loc, ArrayRef<int64_t>{outHeight * outWidth, operands.channels},
-        outputElement);
+    return tensor::EmptyOp::create(b, loc, op.getOutput().getType().getShape(),
+                                   outputElement);
+  }
+
+  // Output pixel `row` is (row / OW, row % OW), as in emitTaps (the same
+  // values, which CSE shares).
+  SmallVector<Value> getOutputIndices(OpBuilder &b, Value row,
+                                      Value n0) override {
+    return {index(b, 0),
+            arith::DivUIOp::create(b, loc, row, index(b, outWidth)),
+            arith::RemUIOp::create(b, loc, row, index(b, outWidth)), n0};
   }
 
   SmallVector<Value> emitTaps(OpBuilder &b, Value row0, int64_t tileRows,
@@ -317,13 +325,6 @@ private:
           scf::YieldOp::create(hb, loc, columnsOfTaps.getResults());
         });
     return llvm::to_vector_of<Value>(rowsOfTaps.getResults());
-  }
-
-  Value finish(OpBuilder &b, Value out) override {
-    auto type = RankedTensorType::get(op.getOutput().getType().getShape(),
-                                      outputElement);
-    return tensor::ExpandShapeOp::create(
-        b, loc, type, out, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
   }
 
   PackedConv2DOp op;

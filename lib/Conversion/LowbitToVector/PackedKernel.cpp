@@ -69,7 +69,7 @@ Value PackedKernelEmitter::emit(OpBuilder &b) {
   out = emitPanels(b, 0, panelEnd, panelBlocks, /*masked=*/false, out);
   out = emitPanels(b, panelEnd, fullBlocks, 1, /*masked=*/false, out);
   out = emitPanels(b, fullBlocks, allBlocks, 1, /*masked=*/true, out);
-  return finish(b, out);
+  return out;
 }
 
 Value PackedKernelEmitter::emitPanels(OpBuilder &b, int64_t blockBegin,
@@ -309,7 +309,11 @@ Value PackedKernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
       static_cast<int32_t>(operands.outputQuant.getZeroPoint()),
       operands.clampMin,
       operands.clampMax,
-      operands.rounding};
+      operands.rounding,
+      /*evenOddProducts=*/operands.isa == KernelIsa::Avx512Vnni ||
+          operands.isa == KernelIsa::Avx2,
+      /*everyShiftAbove32=*/
+      llvm::all_of(operands.shift, [](int8_t n) { return n > 32; })};
   bool perChannel = operands.multiplier.size() > 1;
   for (auto [param, value] : params)
     requantize.params[static_cast<unsigned>(param)] =
@@ -327,7 +331,8 @@ Value PackedKernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
                                               ArrayRef<int64_t>{0},
                                               ArrayRef<int64_t>{valid},
                                               ArrayRef<int64_t>{1});
-  return vector::TransferWriteOp::create(b, loc, y, out, ValueRange{row, n0},
+  return vector::TransferWriteOp::create(b, loc, y, out,
+                                         getOutputIndices(b, row, n0),
                                          ArrayRef<bool>{true})
       .getResult();
 }

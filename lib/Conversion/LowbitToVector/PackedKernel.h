@@ -6,9 +6,9 @@
 // the requantization fused in the epilogue. K is walked as taps of `tapDepth`
 // values (one tap of K values for a fully-connected layer; KH * KW taps of
 // Cp channels for a convolution); a subclass says where the values of a tap
-// are for each row of a tile and how the row sums are formed. The result is
-// [rows, N] (the convolution's [OH * OW, F] is its NHWC result): a block of
-// 16 results of a row is one vector store.
+// are for each row of a tile, how the row sums are formed and where in the
+// result a row's channels are (a row of [M, N]; a pixel of the NHWC
+// [1, OH, OW, F]): a block of 16 results of a row is one vector store.
 //
 //   for each panel of B blocks of 16 channels        (weights stay in cache)
 //     for each tile of R rows (then the rows left)
@@ -96,15 +96,21 @@ protected:
   virtual std::optional<int64_t> getStaticRows() = 0;
   /// [rows] xi32: sum_k x over the K values of each row, as stored.
   virtual Value emitRowSums(OpBuilder &b) = 0;
-  /// The empty [rows, N] result tensor the epilogue stores into.
+  /// The empty result tensor the epilogue stores into (the op's result
+  /// shape, so that eliminate-empty-tensors can give it the caller's
+  /// buffer).
   virtual Value emitOutput(OpBuilder &b) = 0;
+  /// The indices in the result of channel n0 of row `row`: [row, n0] for
+  /// a result [rows, N].
+  virtual SmallVector<Value> getOutputIndices(OpBuilder &b, Value row,
+                                              Value n0) {
+    return {row, n0};
+  }
   /// Calls `body` for every tap of the rows [row0, row0 + tileRows) with
   /// the accumulators, threading them through the tap loops.
   virtual SmallVector<Value> emitTaps(OpBuilder &b, Value row0,
                                       int64_t tileRows, ValueRange accs,
                                       TapBody body) = 0;
-  /// The op's result from the filled [rows, N] output tensor.
-  virtual Value finish(OpBuilder &b, Value out) { return out; }
 
   /// A linalg.generic that sums the first of `inputs` (stored activations,
   /// extended to i32 per their signedness) into a zero tensor of the i32

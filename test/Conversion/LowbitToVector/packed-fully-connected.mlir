@@ -35,7 +35,24 @@
 // CHECK:             vector.transfer_read %arg3[{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
 // CHECK:             arith.muli {{.*}} : vector<16xi32>
 // CHECK:             arith.subi {{.*}} : vector<16xi32>
-// CHECK:             arith.mulsi_extended {{.*}} : vector<16xi32>
+// The 64-bit products M0 * acc as two i64 multiplies (vpmuldq), of the even
+// lanes and of the odd lanes sign-extended in their pairs, then the high
+// half of lane i from product i / 2 of one of them. The shift 38 > 32
+// rounds with 2^5 alone: no low half, no carry select.
+// CHECK:             %[[M64:.*]] = vector.bitcast %{{.*}} : vector<16xi32> to vector<8xi64>
+// CHECK:             %[[ACC64:.*]] = vector.bitcast %{{.*}} : vector<16xi32> to vector<8xi64>
+// CHECK:             %[[ACCE:.*]] = arith.shrsi %{{.*}}, %{{.*}} : vector<8xi64>
+// CHECK:             %[[EVEN:.*]] = arith.muli %[[ACCE]], %{{.*}} : vector<8xi64>
+// CHECK:             %[[ME:.*]] = vector.bitcast %[[EVEN]] : vector<8xi64> to vector<16xi32>
+// CHECK:             %[[MO:.*]] = arith.shrsi %[[M64]], %{{.*}} : vector<8xi64>
+// CHECK:             %[[ACCO:.*]] = arith.shrsi %[[ACC64]], %{{.*}} : vector<8xi64>
+// CHECK:             %[[ODD:.*]] = arith.muli %[[ACCO]], %[[MO]] : vector<8xi64>
+// CHECK:             %[[MOD:.*]] = vector.bitcast %[[ODD]] : vector<8xi64> to vector<16xi32>
+// CHECK-NOT:         [0, 16, 2, 18
+// CHECK:             %[[HIGH:.*]] = vector.shuffle %[[ME]], %[[MOD]] [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31]
+// CHECK-NOT:         arith.select
+// CHECK:             arith.addi %[[HIGH]], %{{.*}} : vector<16xi32>
+// CHECK-NOT:         arith.mulsi_extended
 // CHECK:             arith.trunci {{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<7x20xi8>
 // The remaining row, one at a time.
@@ -98,4 +115,40 @@ func.func @dotprod(%x: tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x
 func.func @avx2(%x: tensor<2x6x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x3x32xi8>, %b: tensor<16xi32>) -> tensor<2x3x!quant.uniform<i16:f32, 0.1>> {
   %y = lowbit.packed_fully_connected <avx2> %x, %w, %b multiplier [1518500250] shift [38] clamp [-32768, 32767] : tensor<2x6x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x3x32xi8>, tensor<16xi32> -> tensor<2x3x!quant.uniform<i16:f32, 0.1>>
   return %y : tensor<2x3x!quant.uniform<i16:f32, 0.1>>
+}
+
+// -----
+
+// sdot with single rounding: the 32-bit requantize keeps mulsi_extended
+// (smull/smull2 on AArch64), no even/odd i64 products.
+
+// CHECK-LABEL: func.func @dotprod_single
+// CHECK:         lowbit.dot_accumulate <neon_dotprod>
+// CHECK-NOT:     vector<8xi64>
+// CHECK:         arith.mulsi_extended {{.*}} : vector<16xi32>
+// CHECK-NOT:     vector<8xi64>
+func.func @dotprod_single(%x: tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>) -> tensor<1x2x!quant.uniform<u8:f32, 0.1:2>> {
+  %y = lowbit.packed_fully_connected <neon_dotprod> %x, %w, %b multiplier [1518500250] shift [38] clamp [0, 255] : tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<u8:f32, 0.1:2>>
+  return %y : tensor<1x2x!quant.uniform<u8:f32, 0.1:2>>
+}
+
+// -----
+
+// Per-channel shifts [32, 38]: channel 0 rounds on the carry out of the
+// low half (n - 32 = 0), so the low halves are formed too and a per-lane
+// select picks the carry or 2^(n-33).
+
+// CHECK-LABEL: func.func @vnni_shift32
+// CHECK:         vector.bitcast %{{.*}} : vector<16xi32> to vector<8xi64>
+// CHECK:         %[[EVEN:.*]] = vector.bitcast %{{.*}} : vector<8xi64> to vector<16xi32>
+// CHECK:         %[[ODD:.*]] = vector.bitcast %{{.*}} : vector<8xi64> to vector<16xi32>
+// CHECK-DAG:     %[[LOW:.*]] = vector.shuffle %[[EVEN]], %[[ODD]] [0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30]
+// CHECK-DAG:     %[[HIGH:.*]] = vector.shuffle %[[EVEN]], %[[ODD]] [1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31]
+// CHECK:         %[[ZERO:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK:         %[[CARRY:.*]] = arith.shrui %[[LOW]], %{{.*}} : vector<16xi32>
+// CHECK:         %[[ROUND:.*]] = arith.select %[[ZERO]], %[[CARRY]], %{{.*}} : vector<16xi1>, vector<16xi32>
+// CHECK:         arith.addi %[[HIGH]], %[[ROUND]] : vector<16xi32>
+func.func @vnni_shift32(%x: tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<1x2x64xi8>, %b: tensor<16xi32>) -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>> {
+  %y = lowbit.packed_fully_connected <avx512vnni> %x, %w, %b multiplier [1518500250, 1073741824] shift [32, 38] clamp [-128, 127] : tensor<1x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<1x2x64xi8>, tensor<16xi32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
+  return %y : tensor<1x2x!quant.uniform<i8:f32, 0.1:2>>
 }

@@ -77,6 +77,20 @@ struct RequantizeOperands {
   int32_t clampMin;
   int32_t clampMax;
   RoundingMode rounding;
+  /// The i32 path on a vector of an even number of lanes: form the 64-bit
+  /// products M0 * x as two i64 multiplies, of the even lanes and of the
+  /// odd lanes sign-extended in place, instead of arith.mulsi_extended.
+  /// For x86 kernels: that is vpmuldq twice and two lane shuffles, where
+  /// LLVM 22 widens mulsi_extended of vector<16xi32> through zero
+  /// extensions, vpmuldq and narrowing (about twice the instructions). Not
+  /// for AArch64, whose smull/smull2 take mulsi_extended as it is.
+  bool evenOddProducts = false;
+  /// The i32 path when every shift n is above 32 (known at compile time):
+  /// no lane rounds on the carry out of the low half of the product
+  /// (n - 32 = 0), so neither that carry nor the per-lane select between it
+  /// and 2^(n-33) is formed. Per-channel parameters of the vector kernels
+  /// are loaded at run time, where LLVM cannot see that.
+  bool everyShiftAbove32 = false;
 };
 
 /// Returns clamp(round(acc * M0 * 2^-n) + Z, clampMin, clampMax) as i32 (or
