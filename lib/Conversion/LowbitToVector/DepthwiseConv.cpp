@@ -76,12 +76,14 @@ namespace {
 struct InteriorRange {
   int64_t begin, end;
 };
+} // namespace
 
 /// The interior outputs of a dimension of `size` inputs.
 static InteriorRange getInteriorRange(int64_t size, int64_t outputs,
                                       int64_t padBefore, int64_t kernel,
                                       int64_t stride, int64_t dilation) {
-  int64_t begin = std::min<int64_t>(llvm::divideCeilSigned(padBefore, stride), outputs);
+  int64_t begin =
+      std::min<int64_t>(llvm::divideCeilSigned(padBefore, stride), outputs);
   // The last output o with o * stride - pad + (kernel - 1) * dilation in the
   // input.
   int64_t last = size - 1 + padBefore - (kernel - 1) * dilation;
@@ -89,6 +91,7 @@ static InteriorRange getInteriorRange(int64_t size, int64_t outputs,
   return {begin, std::max(begin, end)};
 }
 
+namespace {
 /// Builds the loop nest of one packed_depthwise_conv2d.
 class DepthwiseKernelEmitter {
 public:
@@ -105,8 +108,8 @@ private:
                     Value out);
   /// Sets tapWeights, blockBias and blockParams for the block at f0.
   void loadBlock(OpBuilder &b, Value f0);
-  Value emitColumns(OpBuilder &b, Value n, Value f0, Value c0,
-                    OpFoldResult oy0, int64_t rows, Value out);
+  Value emitColumns(OpBuilder &b, Value n, Value f0, Value c0, OpFoldResult oy0,
+                    int64_t rows, Value out);
   Value emitTile(OpBuilder &b, Value n, Value f0, Value c0, OpFoldResult oy0,
                  int64_t rows, OpFoldResult ox0, Value out);
 
@@ -199,8 +202,8 @@ Value DepthwiseKernelEmitter::scaledIndex(OpBuilder &b, OpFoldResult base,
                                           int64_t scale, int64_t offset) {
   if (std::optional<int64_t> value = getConstantIntValue(base))
     return index(b, *value * scale + offset);
-  Value scaled = arith::MulIOp::create(b, loc, cast<Value>(base),
-                                       index(b, scale));
+  Value scaled =
+      arith::MulIOp::create(b, loc, cast<Value>(base), index(b, scale));
   return arith::AddIOp::create(b, loc, scaled, index(b, offset));
 }
 
@@ -227,8 +230,7 @@ Value DepthwiseKernelEmitter::emitImage(OpBuilder &b, Value n, Value out) {
     if (begin == end)
       continue;
     auto rowLoop = scf::ForOp::create(
-        b, loc, index(b, begin), index(b, end), index(b, rows),
-        ValueRange{out},
+        b, loc, index(b, begin), index(b, end), index(b, rows), ValueRange{out},
         [&, rows = rows](OpBuilder &yb, Location, Value oy0,
                          ValueRange rowArgs) {
           scf::YieldOp::create(yb, loc,
@@ -258,10 +260,11 @@ Value DepthwiseKernelEmitter::emitRowTile(OpBuilder &b, Value n,
                                       index(fb, filters - lanes));
         loadBlock(fb, f0);
         // The first input channel of the block.
-        Value c0 = multiplier == 1 ? f0
-                                   : arith::DivUIOp::create(
-                                         fb, loc, f0, index(fb, multiplier))
-                                         .getResult();
+        Value c0 =
+            multiplier == 1
+                ? f0
+                : arith::DivUIOp::create(fb, loc, f0, index(fb, multiplier))
+                      .getResult();
         scf::YieldOp::create(
             fb, loc, emitColumns(fb, n, f0, c0, oy0, rows, blockArgs[0]));
       });
@@ -331,9 +334,8 @@ Value DepthwiseKernelEmitter::emitColumns(OpBuilder &b, Value n, Value f0,
 }
 
 Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
-                                       Value c0, OpFoldResult oy0,
-                                       int64_t rows, OpFoldResult ox0,
-                                       Value out) {
+                                       Value c0, OpFoldResult oy0, int64_t rows,
+                                       OpFoldResult ox0, Value out) {
   Type i32 = b.getI32Type();
   int64_t columns = tileColumns;
   SmallVector<Value> accs(rows * columns, blockBias);
@@ -364,8 +366,8 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
     return position < 0 || position >= size;
   };
   Value zeroPointSplat = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(lanesOf(i32),
-                                     b.getI32IntegerAttr(zeroPoint)));
+      b, loc,
+      DenseElementsAttr::get(lanesOf(i32), b.getI32IntegerAttr(zeroPoint)));
   Value padding =
       arith::ConstantOp::create(b, loc, b.getIntegerAttr(storage, 0));
   // With m > 1, lane i is output channel f0 + i, which reads input channel
@@ -421,10 +423,11 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
       Value y = buildRequantize(b, loc, operands, path);
       if (outputElement != i32)
         y = arith::TruncIOp::create(b, loc, lanesOf(outputElement), y);
-      out = vector::TransferWriteOp::create(
-                b, loc, y, out, ValueRange{n, oy, scaledIndex(b, ox0, 1, t), f0},
-                ArrayRef<bool>{true})
-                .getResult();
+      out =
+          vector::TransferWriteOp::create(
+              b, loc, y, out, ValueRange{n, oy, scaledIndex(b, ox0, 1, t), f0},
+              ArrayRef<bool>{true})
+              .getResult();
     }
   }
   return out;

@@ -143,9 +143,9 @@ public:
       ArrayRef<int64_t> s = type.getShape();
       return type.clone(ArrayRef<int64_t>{s[0], s[2], s[3], s[1]});
     };
-    Value input = TransposeOp::create(
-        rewriter, loc, toNhwc(inputType), conv.getInput(),
-        rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));
+    Value input =
+        TransposeOp::create(rewriter, loc, toNhwc(inputType), conv.getInput(),
+                            rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));
     Value packed = PackedDepthwiseConv2DOp::create(
         rewriter, loc, toNhwc(outputType), input,
         createPackedConstant<int8_t>(rewriter, loc, {kh, kw, filters}, stored),
