@@ -2,8 +2,10 @@
 """Writes the NHWC-facing version of a bench/conv model from its pack-phase
 MLIR (`lowbit-compile NAME.mlir --until=pack`): the model function alone,
 taking the input [1, H, W, C] and returning the result [1, OH, OW, F] of
-its lowbit.packed_conv2d, without the two lowbit.transpose ops that
-lowbit-pack-weights puts around it for the NCHW graph. In a whole network
+its kernel, without the two lowbit.transpose ops that lowbit-pack-weights
+puts around it for the NCHW graph. The kernel is a lowbit.packed_conv2d,
+or for a 1x1 convolution with stride 1 and no padding a
+lowbit.packed_fully_connected between two reshapes. In a whole network
 lowbit-sink-transposes cancels those between consecutive NHWC kernels;
 this model times the kernel as it runs there.
 
@@ -24,25 +26,22 @@ def main():
     body = lines[head + 1:end]
     to_nhwc = [l for l in body if "lowbit.transpose %arg0 permutation [0, 2, 3, 1]" in l]
     to_nchw = [l for l in body if "permutation [0, 3, 1, 2]" in l]
-    conv = [l for l in body if "lowbit.packed_conv2d" in l]
-    if len(to_nhwc) != 1 or len(to_nchw) != 1 or len(conv) != 1:
-        sys.exit(f"nhwc_model.py: @{name} is not transpose, packed_conv2d, "
-                 "transpose")
+    kernel = [l for l in body if re.search(
+        r"lowbit\.packed_(conv2d|fully_connected) ", l)]
+    if len(to_nhwc) != 1 or len(to_nchw) != 1 or len(kernel) != 1:
+        sys.exit(f"nhwc_model.py: @{name} is not transpose, a packed "
+                 "kernel, transpose")
     t_in = re.match(r"\s*(%\w+) = .* : (.*) -> (.*)$", to_nhwc[0])
     t_out = re.match(r"\s*(%\w+) = lowbit.transpose (%\w+) .* : (.*) -> (.*)$",
                      to_nchw[0])
-    c = re.match(r"\s*(%\w+) = ", conv[0])
     nhwc_in, nhwc_out = t_in.group(3), t_out.group(3)
-    if t_out.group(2) != c.group(1):
-        sys.exit("nhwc_model.py: the result transpose does not read the conv")
     rewritten = []
     for l in body:
         if l in (to_nhwc[0], to_nchw[0]):
             continue
-        if l is conv[0]:
-            l = l.replace(f"> {t_in.group(1)}, ", "> %arg0, ", 1)
+        l = re.sub(rf"{t_in.group(1)}\b", "%arg0", l)
         if l.strip().startswith("return"):
-            l = f"    return {c.group(1)} : {nhwc_out}"
+            l = f"    return {t_out.group(2)} : {nhwc_out}"
         rewritten.append(l)
     signature = (f"  func.func @{name}(%arg0: {nhwc_in}) -> {nhwc_out} {{")
     text = "\n".join(["module {", signature] + rewritten + ["  }", "}"])

@@ -3,14 +3,16 @@
 shape of a MobileNetV2 depthwise layer: uint8 input, int8 per-channel
 weights, int32 bias, per-channel requantize with a ReLU6 clamp to uint8.
 
-  gen_depthwise.py NAME C H W STRIDE OUT_DIR [nchw|nhwc]
+  gen_depthwise.py NAME C H W STRIDE OUT_DIR [nchw|nhwc [ISA]]
 
 nchw (default): lowbit.conv2d + lowbit.requantize on [1, C, H, W], what an
 ONNX model gives; lowbit-pack-weights makes it the NHWC kernel between two
 transposes. nhwc: the same layer written as the packed kernel itself
 (lowbit.packed_depthwise_conv2d on [1, H, W, C], weights [3, 3, C], the
 bias folded as lowbit-pack-weights folds it), i.e. the kernel without the
-transposes, as it runs between other NHWC layers of a whole model.
+transposes, as it runs between other NHWC layers of a whole model, with
+the kernel isa ISA (default avx512vnni; run.sh passes the one that
+lowbit-compile --mcpu=native chooses).
 """
 import sys
 
@@ -18,6 +20,7 @@ import numpy as np
 
 name, c, h, w, stride, out_dir = sys.argv[1], *map(int, sys.argv[2:6]), sys.argv[6]
 layout = sys.argv[7] if len(sys.argv) > 7 else "nchw"
+isa = sys.argv[8] if len(sys.argv) > 8 else "avx512vnni"
 rng = np.random.default_rng(c * 1000 + h + stride)
 oh, ow = (h - 1) // stride + 1, (w - 1) // stride + 1
 zx = 100
@@ -49,7 +52,7 @@ with open(f"{out_dir}/{name}.mlir", "w") as out:
         out.write(f"func.func @{name}(%x: {x_t}) -> {y_t} {{\n")
         out.write(f"  %w = arith.constant dense<{taps.tolist()}> : tensor<3x3x{c}xi8>\n")
         out.write(f"  %b = arith.constant dense<{folded.tolist()}> : tensor<{c}xi32>\n")
-        out.write(f"  %y = lowbit.packed_depthwise_conv2d %x, %w, %b strides [{stride}, {stride}] "
+        out.write(f"  %y = lowbit.packed_depthwise_conv2d <{isa}> %x, %w, %b strides [{stride}, {stride}] "
                   f"pads [1, 1, 1, 1] dilations [1, 1] {requant} : {x_t}, "
                   f"tensor<3x3x{c}xi8>, tensor<{c}xi32> -> {y_t}\n")
     out.write(f"  return %y : {y_t}\n}}\n")

@@ -45,6 +45,12 @@ for layer in "${all_layers[@]}"; do
   fi
 done
 
+# The kernel isa lowbit-compile --mcpu=native chooses (lowbit-pack-weights).
+"$PY" "$HERE/gen_depthwise.py" isa_probe 16 8 8 1 "$OUT" nchw
+ISA="$("$COMPILE" "$OUT/isa_probe.mlir" --until=pack --mcpu=native -o - |
+  grep -o -m1 'packed_depthwise_conv2d <[a-z0-9_]*>' | sed 's/.*<\(.*\)>/\1/')"
+[ -n "$ISA" ] || { echo "depthwise: no packed kernel for --mcpu=native" >&2; exit 1; }
+
 for layer in "${layers[@]}"; do
   set -- $layer
   for impl in $IMPLS; do
@@ -53,7 +59,7 @@ for layer in "${layers[@]}"; do
     [ "$impl" = kernel ] && layout=nhwc
     [ "$impl" = loops ] && flags+=(--target-isa=generic)
     [ "$impl" = base ] && compile="$BASE_COMPILE"
-    "$PY" "$HERE/gen_depthwise.py" "$name" "$2" "$3" "$4" "$5" "$OUT" "$layout"
+    "$PY" "$HERE/gen_depthwise.py" "$name" "$2" "$3" "$4" "$5" "$OUT" "$layout" "$ISA"
     "$compile" "$OUT/$name.mlir" --emit=obj "${flags[@]}" --entry-name="$name" \
       -o "$OUT/$name.o"
     cc -O2 -DMODEL="$name" -include "$OUT/$name.h" \

@@ -14,8 +14,11 @@
 //           and a shuffle that repeats each m times), widened to i32,
 //           multiplied by the tap's weights and added to every output
 //           that reads it
-//           epilogue per output: buildRequantize on vector<Vxi32>, narrow,
-//           store the V channels
+//           epilogue per output: buildRequantize on vector<Vxi32> (in the
+//           x86 form on x86, setKernelRequantizeForms), narrow, store the
+//           V channels
+//
+// V, R and T come from the op's `isa` (getDepthwiseTile).
 //
 // A vector holds consecutive channels of one pixel, so a strided or dilated
 // window needs no shuffle and each tap's weights are one load. The input is
@@ -47,26 +50,45 @@
 using namespace mlir;
 using namespace mlir::lowbit;
 
-/// The widest accumulator: 16 int32 lanes (one zmm, two ymm, four q
-/// registers).
-static constexpr int64_t kMaxLanes = 16;
-/// Output rows and columns per tile. Neighbouring outputs share input
-/// pixels (stride 1, 3x3: a 2 x 4 tile loads 4 x 6 pixels for 8 outputs
-/// instead of 72), and 8 accumulators plus 9 tap weights fit the 32 zmm of
-/// AVX-512. The op has no isa, so this is one choice for every target:
-/// with 16 lanes, AVX2 (two ymm per vector) and NEON (four q) spill part
-/// of the accumulators (docs/Performance.md, "Depthwise convolution").
-static constexpr int64_t kTileRows = 2;
-static constexpr int64_t kTileColumns = 4;
+namespace {
+/// The register tile of the kernel: int32 lanes per accumulator vector, and
+/// output rows and columns per tile.
+struct DepthwiseTile {
+  int64_t lanes, rows, columns;
+};
+} // namespace
 
-/// Output channels per vector: all F when they fit in one, else a multiple
-/// of the channel multiplier m (so that every block starts at a whole input
-/// channel).
-static int64_t getChannelLanes(int64_t filters, int64_t multiplier) {
-  if (filters <= kMaxLanes)
+/// The tile for `isa`. Neighbouring outputs share input pixels (stride 1,
+/// 3x3: a 2 x 8 tile loads 4 x 10 pixels for 16 outputs instead of 144),
+/// so the tile is as wide as the registers allow:
+/// - avx512vnni: 16 lanes (one zmm), 2 x 8 = 16 accumulators and the 9 tap
+///   weights of a 3x3 kernel in the 32 zmm;
+/// - avx2: 8 lanes (one ymm), 2 x 4 = 8 accumulators in the 16 ymm (the
+///   weights are then reloaded: 16 lanes, two ymm per vector, spilled);
+/// - neon_dotprod, neon: 16 lanes (four q), 2 x 4.
+/// docs/Performance.md, "Depthwise convolution", has the measurements.
+static DepthwiseTile getDepthwiseTile(KernelIsa isa) {
+  switch (isa) {
+  case KernelIsa::Avx512Vnni:
+    return {16, 2, 8};
+  case KernelIsa::Avx2:
+    return {8, 2, 4};
+  case KernelIsa::NeonDotprod:
+  case KernelIsa::Neon:
+    return {16, 2, 4};
+  }
+  llvm_unreachable("unknown kernel ISA");
+}
+
+/// Output channels per vector of `maxLanes`: all F when they fit in one,
+/// else a multiple of the channel multiplier m (so that every block starts
+/// at a whole input channel).
+static int64_t getChannelLanes(int64_t filters, int64_t multiplier,
+                               int64_t maxLanes) {
+  if (filters <= maxLanes)
     return filters;
-  if (multiplier <= kMaxLanes)
-    return kMaxLanes - kMaxLanes % multiplier;
+  if (multiplier <= maxLanes)
+    return maxLanes - maxLanes % multiplier;
   return multiplier;
 }
 
@@ -135,7 +157,7 @@ private:
   int64_t zeroPoint = 0;
   int64_t height = 0, width = 0, channels = 0, filters = 0, multiplier = 1;
   int64_t kernelHeight = 0, kernelWidth = 0, outHeight = 0, outWidth = 0;
-  int64_t lanes = 0, tileColumns = 0;
+  int64_t lanes = 0, tileRows = 0, tileColumns = 0;
   ArrayRef<int64_t> strides, dilations, pads;
   InteriorRange interiorRows{0, 0}, interiorColumns{0, 0};
   /// Per requantize parameter: an [F] tensor (per channel) or a vector<V>
@@ -176,8 +198,10 @@ Value DepthwiseKernelEmitter::emit(OpBuilder &b) {
       tensor::EmptyOp::create(b, loc, outputType.getShape(), outputElement);
   if (outputType.getNumElements() == 0)
     return out;
-  lanes = getChannelLanes(filters, multiplier);
-  tileColumns = std::min(kTileColumns, outWidth);
+  DepthwiseTile tile = getDepthwiseTile(op.getIsa());
+  lanes = getChannelLanes(filters, multiplier, tile.lanes);
+  tileRows = tile.rows;
+  tileColumns = std::min(tile.columns, outWidth);
   interiorRows = getInteriorRange(height, outHeight, pads[0], kernelHeight,
                                   strides[0], dilations[0]);
   interiorColumns = getInteriorRange(width, outWidth, pads[1], kernelWidth,
@@ -223,9 +247,9 @@ Value DepthwiseKernelEmitter::emitImage(OpBuilder &b, Value n, Value out) {
   for (int64_t oy = 0; oy < interiorRows.begin; ++oy)
     out = emitRowTile(b, n, b.getIndexAttr(oy), 1, out);
   int64_t tiledEnd =
-      interiorRows.end - (interiorRows.end - interiorRows.begin) % kTileRows;
+      interiorRows.end - (interiorRows.end - interiorRows.begin) % tileRows;
   for (auto [begin, end, rows] :
-       {std::tuple(interiorRows.begin, tiledEnd, kTileRows),
+       {std::tuple(interiorRows.begin, tiledEnd, tileRows),
         std::tuple(tiledEnd, interiorRows.end, int64_t(1))}) {
     if (begin == end)
       continue;
@@ -420,6 +444,7 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
           static_cast<int32_t>(op.getClampMin()),
           static_cast<int32_t>(op.getClampMax()),
           op.getRounding()};
+      setKernelRequantizeForms(operands, op.getIsa(), op.getShift());
       Value y = buildRequantize(b, loc, operands, path);
       if (outputElement != i32)
         y = arith::TruncIOp::create(b, loc, lanesOf(outputElement), y);

@@ -8,6 +8,8 @@
 
 #include "PackedKernel.h"
 
+#include "KernelLowering.h"
+
 #include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -309,11 +311,8 @@ Value PackedKernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
       static_cast<int32_t>(operands.outputQuant.getZeroPoint()),
       operands.clampMin,
       operands.clampMax,
-      operands.rounding,
-      /*evenOddProducts=*/operands.isa == KernelIsa::Avx512Vnni ||
-          operands.isa == KernelIsa::Avx2,
-      /*everyShiftAbove32=*/
-      llvm::all_of(operands.shift, [](int8_t n) { return n > 32; })};
+      operands.rounding};
+  setKernelRequantizeForms(requantize, operands.isa, operands.shift);
   bool perChannel = operands.multiplier.size() > 1;
   for (auto [param, value] : params)
     requantize.params[static_cast<unsigned>(param)] =

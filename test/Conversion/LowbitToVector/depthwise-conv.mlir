@@ -2,7 +2,7 @@
 // RUN: lowbit-opt %s --convert-lowbit-to-vector=allow-i32-requantize=false --cse --split-input-file | FileCheck %s --check-prefix=I64
 
 // Stride 1, pad 1, int8 input (Zx = -7), 20 channels, per-tensor
-// requantize. V = 16 lanes: a loop over blocks of channels at 0 and
+// requantize, for neon: tiles of 2 x 4 outputs of V = 16 lanes, a loop over blocks of channels at 0 and
 // min(16, 20 - 16) = 4 (the last block shifted to end at F). The input is
 // read in place as [N, H, W * C]. Rows 1 to 4 have their windows inside the
 // input: a loop over tiles of 2 rows; rows 0 and 5 read padding and are
@@ -69,7 +69,7 @@
 // I64-NOT:     arith.mulsi_extended
 // I64:         arith.muli {{.*}} : vector<16xi64>
 func.func @stride1(%x: tensor<1x6x10x20x!quant.uniform<i8:f32, 0.05:-7>>, %w: tensor<3x3x20xi8>, %b: tensor<20xi32>) -> tensor<1x6x10x20x!quant.uniform<u8:f32, 0.1:5>> {
-  %y = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] multiplier [1073741824] shift [35] clamp [5, 65] : tensor<1x6x10x20x!quant.uniform<i8:f32, 0.05:-7>>, tensor<3x3x20xi8>, tensor<20xi32> -> tensor<1x6x10x20x!quant.uniform<u8:f32, 0.1:5>>
+  %y = lowbit.packed_depthwise_conv2d <neon> %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] multiplier [1073741824] shift [35] clamp [5, 65] : tensor<1x6x10x20x!quant.uniform<i8:f32, 0.05:-7>>, tensor<3x3x20xi8>, tensor<20xi32> -> tensor<1x6x10x20x!quant.uniform<u8:f32, 0.1:5>>
   return %y : tensor<1x6x10x20x!quant.uniform<u8:f32, 0.1:5>>
 }
 
@@ -108,6 +108,60 @@ func.func @stride1(%x: tensor<1x6x10x20x!quant.uniform<i8:f32, 0.05:-7>>, %w: te
 // CHECK-NOT:             vector.transfer_read
 // CHECK:                 vector.transfer_write %{{.*}}, %{{.*}}[%[[N]], %{{.*}}, %{{.*}}, %[[F]]] {in_bounds = [true]} : vector<4xi8>, tensor<1x2x4x4xi8>
 func.func @stride2_multiplier(%x: tensor<1x5x9x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x4xi8>, %b: tensor<4xi32>, %z: tensor<4xi32>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.1:-2>> {
-  %y = lowbit.packed_depthwise_conv2d %x, %w, %b weight_offsets %z strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1073741824, 1200000000, 1073741824, 1200000000] shift [33, 34, 33, 34] clamp [-128, 100] : tensor<1x5x9x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x4xi8>, tensor<4xi32>, tensor<4xi32> -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.1:-2>>
+  %y = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b weight_offsets %z strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1073741824, 1200000000, 1073741824, 1200000000] shift [33, 34, 33, 34] clamp [-128, 100] : tensor<1x5x9x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x4xi8>, tensor<4xi32>, tensor<4xi32> -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.1:-2>>
   return %y : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.1:-2>>
+}
+
+// -----
+
+// The tile follows `isa`. avx512vnni: 16 lanes, tiles of 2 x 8 outputs;
+// OW = 18: the tile at column 0 reads column -1, the one at 8 is inside (a
+// loop of one step), the last is shifted to end at 18 (columns 10 to 17).
+// x86 forms the 64-bit products of the requantization as two i64
+// multiplies of the even and odd lanes, and with every shift above 32
+// (35) there is no carry select.
+
+// CHECK-LABEL: func.func @tile_avx512vnni
+// CHECK:         scf.for %{{.*}} = %c1{{(_[0-9]+)?}} to %c3{{(_[0-9]+)?}} step %c2{{(_[0-9]+)?}}
+// CHECK:           scf.for %[[B:.*]] = %c0{{(_[0-9]+)?}} to %c32{{(_[0-9]+)?}} step %c16{{(_[0-9]+)?}}
+// CHECK:             scf.for %{{.*}} = %c8{{(_[0-9]+)?}} to %c16{{(_[0-9]+)?}} step %c8{{(_[0-9]+)?}}
+// CHECK-COUNT-40:      vector.transfer_read %{{.*}} : tensor<1x4x576xi8>, vector<16xi8>
+// CHECK-NOT:           vector.transfer_read
+// CHECK-NOT:           arith.mulsi_extended
+// CHECK-NOT:           arith.select
+// CHECK:               arith.muli %{{.*}}, %{{.*}} : vector<8xi64>
+// CHECK:               arith.muli %{{.*}}, %{{.*}} : vector<8xi64>
+// CHECK:               vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x4x18x32xi8>
+// CHECK-COUNT-15:      vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x4x18x32xi8>
+// CHECK-NOT:           vector.transfer_write
+// CHECK:               scf.yield
+// CHECK-COUNT-16:    vector.transfer_write %{{.*}}[%{{.*}}, %{{.*}}, %c{{1[0-7]|[0-9]+}}{{(_[0-9]+)?}}, %{{.*}}] {{.*}} : vector<16xi8>, tensor<1x4x18x32xi8>
+// CHECK:             scf.yield
+func.func @tile_avx512vnni(%x: tensor<1x4x18x32x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x32xi8>, %b: tensor<32xi32>) -> tensor<1x4x18x32x!quant.uniform<i8:f32, 0.1:-2>> {
+  %y = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] multiplier [1073741824] shift [35] clamp [-128, 127] : tensor<1x4x18x32x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x32xi8>, tensor<32xi32> -> tensor<1x4x18x32x!quant.uniform<i8:f32, 0.1:-2>>
+  return %y : tensor<1x4x18x32x!quant.uniform<i8:f32, 0.1:-2>>
+}
+
+// -----
+
+// avx2: 8 lanes (blocks of 8 channels), tiles of 2 x 4 outputs: the
+// interior tile loop runs over columns 4 to 16. A shift of 32 keeps the
+// carry select (r = n - 32 = 0 rounds on the low half's carry).
+
+// CHECK-LABEL: func.func @tile_avx2
+// CHECK:         scf.for %{{.*}} = %c1{{(_[0-9]+)?}} to %c3{{(_[0-9]+)?}} step %c2{{(_[0-9]+)?}}
+// CHECK:           scf.for %[[B:.*]] = %c0{{(_[0-9]+)?}} to %c32{{(_[0-9]+)?}} step %c8{{(_[0-9]+)?}}
+// CHECK:             scf.for %{{.*}} = %c4{{(_[0-9]+)?}} to %c16{{(_[0-9]+)?}} step %c4{{(_[0-9]+)?}}
+// CHECK-COUNT-24:      vector.transfer_read %{{.*}} : tensor<1x4x576xi8>, vector<8xi8>
+// CHECK-NOT:           vector.transfer_read
+// CHECK-NOT:           arith.mulsi_extended
+// CHECK:               arith.muli %{{.*}}, %{{.*}} : vector<4xi64>
+// CHECK:               arith.select
+// CHECK:               vector.transfer_write %{{.*}} : vector<8xi8>, tensor<1x4x18x32xi8>
+// CHECK-COUNT-7:       vector.transfer_write %{{.*}} : vector<8xi8>, tensor<1x4x18x32xi8>
+// CHECK-NOT:           vector.transfer_write
+// CHECK:               scf.yield
+func.func @tile_avx2(%x: tensor<1x4x18x32x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x32xi8>, %b: tensor<32xi32>) -> tensor<1x4x18x32x!quant.uniform<i8:f32, 0.1:-2>> {
+  %y = lowbit.packed_depthwise_conv2d <avx2> %x, %w, %b strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] multiplier [1073741824] shift [32] clamp [-128, 127] : tensor<1x4x18x32x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x32xi8>, tensor<32xi32> -> tensor<1x4x18x32x!quant.uniform<i8:f32, 0.1:-2>>
+  return %y : tensor<1x4x18x32x!quant.uniform<i8:f32, 0.1:-2>>
 }

@@ -541,7 +541,7 @@ func.func @decode_codes_lanes(%c: vector<32xi8>, %t: vector<16xi8>) {
 
 func.func @depthwise_rank(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x1x2xi8>, %b: tensor<2xi32>) {
   // expected-error@+1 {{expects an input [N, H, W, C], weights [KH, KW, F] and a result [N, OH, OW, F]}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x1x2xi8>, tensor<2xi32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x1x2xi8>, tensor<2xi32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.1>>
   return
 }
 
@@ -549,7 +549,7 @@ func.func @depthwise_rank(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, %w
 
 func.func @depthwise_result(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x2xi8>, %b: tensor<2xi32>) {
   // expected-error@+1 {{result must be [N, ..., F] = [1, ..., 2]}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32> -> tensor<1x2x2x4x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32> -> tensor<1x2x2x4x!quant.uniform<i8:f32, 0.1>>
   return
 }
 
@@ -557,7 +557,7 @@ func.func @depthwise_result(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, 
 
 func.func @depthwise_multiple(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x3xi8>, %b: tensor<3xi32>) {
   // expected-error@+1 {{output channels (3) must be a multiple of the input channels (2)}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x3xi8>, tensor<3xi32> -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x3xi8>, tensor<3xi32> -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.1>>
   return
 }
 
@@ -565,7 +565,7 @@ func.func @depthwise_multiple(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>
 
 func.func @depthwise_no_channels(%x: tensor<1x4x4x0x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x0xi8>, %b: tensor<0xi32>) {
   // expected-error@+1 {{output channels (0) must be a multiple of the input channels (0)}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x0x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x0xi8>, tensor<0xi32> -> tensor<1x2x2x0x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x0x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x0xi8>, tensor<0xi32> -> tensor<1x2x2x0x!quant.uniform<i8:f32, 0.1>>
   return
 }
 
@@ -573,7 +573,7 @@ func.func @depthwise_no_channels(%x: tensor<1x4x4x0x!quant.uniform<u8:f32, 0.05:
 
 func.func @depthwise_offsets(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x2xi8>, %b: tensor<2xi32>, %z: tensor<4xi32>) {
   // expected-error@+1 {{weight_offsets must be [2]}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b weight_offsets %z strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32>, tensor<4xi32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b weight_offsets %z strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32>, tensor<4xi32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.1>>
   return
 }
 
@@ -581,7 +581,7 @@ func.func @depthwise_offsets(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>,
 
 func.func @depthwise_window(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x2xi8>, %b: tensor<2xi32>) {
   // expected-error@+1 {{spatial dimension 1 of the result is 3, expected 2}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32> -> tensor<1x2x3x2x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32> -> tensor<1x2x3x2x!quant.uniform<i8:f32, 0.1>>
   return
 }
 
@@ -589,7 +589,7 @@ func.func @depthwise_window(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, 
 
 func.func @depthwise_kernel_window(%x: tensor<1x4x6x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x5x2xi8>, %b: tensor<2xi32>) {
   // expected-error@+1 {{spatial dimension 0 of the result is 4, expected 2}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x6x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x5x2xi8>, tensor<2xi32> -> tensor<1x4x2x2x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1] shift [31] clamp [-128, 127] : tensor<1x4x6x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x5x2xi8>, tensor<2xi32> -> tensor<1x4x2x2x!quant.uniform<i8:f32, 0.1>>
   return
 }
 
@@ -597,6 +597,6 @@ func.func @depthwise_kernel_window(%x: tensor<1x4x6x2x!quant.uniform<u8:f32, 0.0
 
 func.func @depthwise_channels(%x: tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, %w: tensor<3x3x2xi8>, %b: tensor<2xi32>) {
   // expected-error@+1 {{has 3 per-channel multipliers for 2 channels in dimension 3}}
-  %0 = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1, 1, 1] shift [31, 31, 31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.1>>
+  %0 = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1, 1, 1] shift [31, 31, 31] clamp [-128, 127] : tensor<1x4x4x2x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x2xi8>, tensor<2xi32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.1>>
   return
 }

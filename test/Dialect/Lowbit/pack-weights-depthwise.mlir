@@ -1,5 +1,5 @@
-// RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=avx512vnni --split-input-file | FileCheck %s
-// RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=neon --split-input-file | FileCheck %s
+// RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=avx512vnni --split-input-file | FileCheck %s --check-prefixes=CHECK,VNNI
+// RUN: lowbit-opt %s --lowbit-pack-weights=target-isa=neon --split-input-file | FileCheck %s --check-prefixes=CHECK,NEON
 // RUN: lowbit-opt %s --lowbit-pack-weights --split-input-file | FileCheck %s --check-prefix=GENERIC
 
 // int8 weights, uint8 input (Zx = 3), per-channel requantize along axis 1.
@@ -10,7 +10,9 @@
 // CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, -1], [2, 0]], {{\[\[}}3, 5], [4, -2]]]> : tensor<2x2x2xi8>
 // CHECK-DAG:     %[[B:.*]] = arith.constant dense<[-20, -26]> : tensor<2xi32>
 // CHECK:         %[[X:.*]] = lowbit.transpose %arg0 permutation [0, 2, 3, 1] : tensor<1x2x5x6x!quant.uniform<u8:f32, 5.000000e-02:3>> -> tensor<1x5x6x2x!quant.uniform<u8:f32, 5.000000e-02:3>>
-// CHECK:         %[[Y:.*]] = lowbit.packed_depthwise_conv2d %[[X]], %[[W]], %[[B]] strides [2, 1] pads [1, 0, 0, 1] dilations [1, 2] multiplier [1073741824, 1200000000] shift [33, 34] clamp [-128, 100] : tensor<1x5x6x2x!quant.uniform<u8:f32, 5.000000e-02:3>>, tensor<2x2x2xi8>, tensor<2xi32> -> tensor<1x3x5x2x!quant.uniform<i8:f32, 1.000000e-01:-2>>
+// VNNI:          %[[Y:.*]] = lowbit.packed_depthwise_conv2d <avx512vnni>
+// NEON:          %[[Y:.*]] = lowbit.packed_depthwise_conv2d <neon>
+// CHECK-SAME:      %[[X]], %[[W]], %[[B]] strides [2, 1] pads [1, 0, 0, 1] dilations [1, 2] multiplier [1073741824, 1200000000] shift [33, 34] clamp [-128, 100] : tensor<1x5x6x2x!quant.uniform<u8:f32, 5.000000e-02:3>>, tensor<2x2x2xi8>, tensor<2xi32> -> tensor<1x3x5x2x!quant.uniform<i8:f32, 1.000000e-01:-2>>
 // CHECK:         %[[T:.*]] = lowbit.transpose %[[Y]] permutation [0, 3, 1, 2] : tensor<1x3x5x2x!quant.uniform<i8:f32, 1.000000e-01:-2>> -> tensor<1x2x3x5x!quant.uniform<i8:f32, 1.000000e-01:-2>>
 // CHECK-NOT:     lowbit.conv2d
 // CHECK:         return %[[T]]
@@ -36,7 +38,7 @@ func.func @depthwise_int8(%x: tensor<1x2x5x6x!quant.uniform<u8:f32, 0.05:3>>) ->
 // CHECK-DAG:     %[[B:.*]] = arith.constant dense<[-10, -20]> : tensor<2xi32>
 // CHECK-DAG:     %[[O:.*]] = arith.constant dense<2> : tensor<2xi32>
 // CHECK:         %[[X:.*]] = lowbit.transpose %arg0 permutation [0, 2, 3, 1] : {{.*}} -> tensor<1x3x3x2x!quant.uniform<i8:f32, 5.000000e-02:-5>>
-// CHECK:         lowbit.packed_depthwise_conv2d %[[X]], %[[W]], %[[B]] weight_offsets %[[O]] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1073741824] shift [35] clamp [0, 255] : {{.*}}, tensor<2x2x2xi8>, tensor<2xi32>, tensor<2xi32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 2.000000e-01:100>>
+// CHECK:         lowbit.packed_depthwise_conv2d <{{avx512vnni|neon}}> %[[X]], %[[W]], %[[B]] weight_offsets %[[O]] strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] multiplier [1073741824] shift [35] clamp [0, 255] : {{.*}}, tensor<2x2x2xi8>, tensor<2xi32>, tensor<2xi32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 2.000000e-01:100>>
 func.func @depthwise_uint8(%x: tensor<1x2x3x3x!quant.uniform<i8:f32, 0.05:-5>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.2:100>> {
   %w = lowbit.constant dense<[[[[-128, -126], [-116, 120]]], [[[-1, 0], [-126, -125]]]]> : tensor<2x1x2x2xi8> -> tensor<2x1x2x2x!quant.uniform<u8:f32, 0.01:130>>
   %acc = lowbit.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 2 : i64} : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.05:-5>>, tensor<2x1x2x2x!quant.uniform<u8:f32, 0.01:130>> -> tensor<1x2x2x2xi32>
@@ -54,7 +56,7 @@ func.func @depthwise_uint8(%x: tensor<1x2x3x3x!quant.uniform<i8:f32, 0.05:-5>>) 
 // CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[\[\[}}1, 0, -1, 1], [-1, 1, -1, 0]]]> : tensor<1x2x4xi8>
 // CHECK-DAG:     %[[B:.*]] = arith.constant dense<[0, -7, 14, -7]> : tensor<4xi32>
 // CHECK:         %[[X:.*]] = lowbit.transpose %arg0 permutation [0, 2, 3, 1] : {{.*}} -> tensor<1x2x3x2x!quant.uniform<u8:f32, 5.000000e-02:7>>
-// CHECK:         %[[Y:.*]] = lowbit.packed_depthwise_conv2d %[[X]], %[[W]], %[[B]] strides
+// CHECK:         %[[Y:.*]] = lowbit.packed_depthwise_conv2d <{{avx512vnni|neon}}> %[[X]], %[[W]], %[[B]] strides
 // CHECK-SAME:      -> tensor<1x2x2x4x
 // CHECK:         lowbit.transpose %[[Y]] permutation [0, 3, 1, 2] : {{.*}} -> tensor<1x4x2x2x
 func.func @multiplier_coded(%x: tensor<1x2x2x3x!quant.uniform<u8:f32, 0.05:7>>) -> tensor<1x4x2x2x!quant.uniform<u8:f32, 0.2:100>> {

@@ -77,7 +77,8 @@ static Conv2DOp getDepthwiseConv(Value accumulator) {
 namespace {
 class PackDepthwiseConv : public OpRewritePattern<RequantizeOp> {
 public:
-  using OpRewritePattern::OpRewritePattern;
+  PackDepthwiseConv(MLIRContext *context, KernelIsa isa)
+      : OpRewritePattern(context), isa(isa) {}
 
   LogicalResult matchAndRewrite(RequantizeOp op,
                                 PatternRewriter &rewriter) const override {
@@ -147,7 +148,8 @@ public:
         TransposeOp::create(rewriter, loc, toNhwc(inputType), conv.getInput(),
                             rewriter.getDenseI64ArrayAttr({0, 2, 3, 1}));
     Value packed = PackedDepthwiseConv2DOp::create(
-        rewriter, loc, toNhwc(outputType), input,
+        rewriter, loc, toNhwc(outputType),
+        KernelIsaAttr::get(rewriter.getContext(), isa), input,
         createPackedConstant<int8_t>(rewriter, loc, {kh, kw, filters}, stored),
         createPackedConstant<int32_t>(rewriter, loc, {filters}, foldedBias),
         offsetsValue, conv.getStridesAttr(), conv.getPadsAttr(),
@@ -157,10 +159,13 @@ public:
         op, outputType, packed, rewriter.getDenseI64ArrayAttr({0, 3, 1, 2}));
     return success();
   }
+
+private:
+  KernelIsa isa;
 };
 } // namespace
 
 void mlir::lowbit::populatePackDepthwiseConvPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<PackDepthwiseConv>(patterns.getContext());
+    RewritePatternSet &patterns, KernelIsa isa) {
+  patterns.add<PackDepthwiseConv>(patterns.getContext(), isa);
 }

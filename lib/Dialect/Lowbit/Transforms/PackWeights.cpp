@@ -407,5 +407,5 @@ void mlir::lowbit::populatePackWeightsPatterns(RewritePatternSet &patterns,
                                                KernelIsa isa) {
   patterns.add<PackFullyConnected, PackPointwiseConv, PackConv>(
       patterns.getContext(), isa);
-  populatePackDepthwiseConvPatterns(patterns);
+  populatePackDepthwiseConvPatterns(patterns, isa);
 }

@@ -22,10 +22,10 @@ def Lowbit_RoundingModeAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
-/// The int8 dot-product instruction family a packed fully-connected kernel
-/// is written for; it fixes the packed weight layout (PackedLayout.h).
+/// The int8 dot-product instruction family a packed kernel is written for;
+/// it fixes the packed weight layout (PackedLayout.h) and the register tile.
 def Lowbit_KernelIsa : I32EnumAttr<"KernelIsa",
-    "instruction set of a packed fully-connected kernel", [
+    "instruction set of a packed kernel", [
       I32EnumAttrCase<"Avx512Vnni", 0, "avx512vnni">,
       I32EnumAttrCase<"Avx2", 1, "avx2">,
       I32EnumAttrCase<"NeonDotprod", 2, "neon_dotprod">,

@@ -308,15 +308,22 @@ def Lowbit_PackedDepthwiseConv2DOp : Lowbit_Op<"packed_depthwise_conv2d",
     `lowbit.requantize` does with the same attributes, per tensor or per
     output channel (the last dimension).
 
+    `isa` is the target's vector instruction set (the one the packed
+    dot-product kernels are written for). It chooses the kernel's register
+    tile (channels per vector, output rows and columns per tile) and, on
+    x86, how the requantization forms its 64-bit products; the result is the
+    same for every `isa`.
+
     ```mlir
-    %y = lowbit.packed_depthwise_conv2d %x, %w, %b strides [1, 1]
+    %y = lowbit.packed_depthwise_conv2d <avx512vnni> %x, %w, %b strides [1, 1]
         pads [1, 1, 1, 1] dilations [1, 1] multiplier [1518500250]
         shift [38] clamp [-128, 127]
         : tensor<1x14x14x8x!quant.uniform<u8:f32, 0.05:3>>, tensor<3x3x8xi8>,
           tensor<8xi32> -> tensor<1x14x14x8x!quant.uniform<i8:f32, 0.1:2>>
     ```
   }];
-  let arguments = (ins Lowbit_PerTensorQuantizedTensor:$input,
+  let arguments = (ins Lowbit_KernelIsaAttr:$isa,
+                       Lowbit_PerTensorQuantizedTensor:$input,
                        RankedTensorOf<[I8]>:$weight,
                        RankedTensorOf<[I32]>:$bias,
                        Optional<RankedTensorOf<[I32]>>:$weight_offsets,
@@ -331,7 +338,7 @@ def Lowbit_PackedDepthwiseConv2DOp : Lowbit_Op<"packed_depthwise_conv2d",
                          "::mlir::lowbit::RoundingMode::Single">:$rounding);
   let results = (outs Lowbit_PerTensorQuantizedTensor:$output);
   let assemblyFormat = [{
-    $input `,` $weight `,` $bias (`weight_offsets` $weight_offsets^)?
+    $isa $input `,` $weight `,` $bias (`weight_offsets` $weight_offsets^)?
     `strides` $strides `pads` $pads `dilations` $dilations
     `multiplier` $multiplier `shift` $shift `clamp` ` ` `[` $clamp_min `,`
     $clamp_max `]` (`rounding` $rounding^)? attr-dict `:` type($input) `,`

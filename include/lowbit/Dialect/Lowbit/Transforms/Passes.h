@@ -23,8 +23,9 @@ namespace mlir::lowbit {
 void populatePackWeightsPatterns(RewritePatternSet &patterns, KernelIsa isa);
 
 /// Rewrites requantize(conv2d) of a depthwise convolution (group = C > 1)
-/// on constant 8-bit weights into packed_depthwise_conv2d.
-void populatePackDepthwiseConvPatterns(RewritePatternSet &patterns);
+/// on constant 8-bit weights into packed_depthwise_conv2d for `isa`.
+void populatePackDepthwiseConvPatterns(RewritePatternSet &patterns,
+                                       KernelIsa isa);
 
 /// Moves lowbit.transpose down through requantize, lookup, add and concat
 /// and cancels inverse transpose pairs (lowbit-sink-transposes).
