@@ -57,26 +57,32 @@ Value PackedKernelEmitter::emit(OpBuilder &b) {
       testPlantRoundingError, padded, kPackedChannelBlock);
 
   Value out = emitOutput(b);
-  // Panels of full blocks, then single full blocks, then the partial last
-  // block. Coded weights keep a decoded weight vector per block live next to
-  // the accumulators: at most 2 blocks per tile, so that the registers hold
-  // them without spilling (AVX-512: 6 x 4 accumulators spilled).
-  int64_t fullBlocks = channels / kPackedChannelBlock;
+  // A loop over panels of B blocks, then the blocks left as one panel at a
+  // constant position, which also holds the partial last block (its store
+  // is static, so it cannot be inside the loop): every activation broadcast
+  // then feeds up to B blocks, where single-block panels for the rest would
+  // broadcast it again per block. Coded weights keep a decoded weight vector
+  // per block live next to the accumulators: at most 2 blocks per tile, so
+  // that the registers hold them without spilling (AVX-512: 6 x 4
+  // accumulators spilled).
   int64_t allBlocks = packedShape[0];
+  bool partialLast = channels % kPackedChannelBlock != 0;
   int64_t panelBlocks = kernel.getTileBlocks();
   if (codeBits)
     panelBlocks = std::min<int64_t>(panelBlocks, 2);
-  panelBlocks = std::max<int64_t>(1, std::min(panelBlocks, fullBlocks));
-  int64_t panelEnd = fullBlocks / panelBlocks * panelBlocks;
-  out = emitPanels(b, 0, panelEnd, panelBlocks, /*masked=*/false, out);
-  out = emitPanels(b, panelEnd, fullBlocks, 1, /*masked=*/false, out);
-  out = emitPanels(b, fullBlocks, allBlocks, 1, /*masked=*/true, out);
+  panelBlocks = std::max<int64_t>(1, std::min(panelBlocks, allBlocks));
+  int64_t loopEnd = allBlocks / panelBlocks * panelBlocks;
+  if (partialLast && loopEnd == allBlocks)
+    loopEnd -= panelBlocks;
+  out = emitPanels(b, 0, loopEnd, panelBlocks, /*maskLast=*/false, out);
+  out = emitPanels(b, loopEnd, allBlocks, allBlocks - loopEnd, partialLast,
+                   out);
   return out;
 }
 
 Value PackedKernelEmitter::emitPanels(OpBuilder &b, int64_t blockBegin,
                                       int64_t blockEnd, int64_t blocks,
-                                      bool masked, Value out) {
+                                      bool maskLast, Value out) {
   if (blockBegin >= blockEnd)
     return out;
   auto panels = scf::ForOp::create(
@@ -89,7 +95,7 @@ Value PackedKernelEmitter::emitPanels(OpBuilder &b, int64_t blockBegin,
             [&](OpBuilder &tb, Location, Value row0, ValueRange args) {
               scf::YieldOp::create(tb, loc,
                                    emitTile(tb, row0, block0, tileRows,
-                                            blocks, masked, args[0]));
+                                            blocks, maskLast, args[0]));
             });
         // The rows left: one smaller tile when their number is known,
         // else one row at a time.
@@ -97,14 +103,14 @@ Value PackedKernelEmitter::emitPanels(OpBuilder &b, int64_t blockBegin,
         if (std::optional<int64_t> staticRows = getStaticRows()) {
           if (int64_t rest = *staticRows % tileRows)
             result = emitTile(pb, index(pb, *staticRows - rest), block0, rest,
-                              blocks, masked, result);
+                              blocks, maskLast, result);
         } else {
           auto rest = scf::ForOp::create(
               pb, loc, mainRows, rows, index(pb, 1), ValueRange{result},
               [&](OpBuilder &tb, Location, Value row, ValueRange args) {
                 scf::YieldOp::create(tb, loc,
                                      emitTile(tb, row, block0, 1, blocks,
-                                              masked, args[0]));
+                                              maskLast, args[0]));
               });
           result = rest.getResult(0);
         }
@@ -115,7 +121,7 @@ Value PackedKernelEmitter::emitPanels(OpBuilder &b, int64_t blockBegin,
 
 Value PackedKernelEmitter::emitTile(OpBuilder &b, Value row0, Value block0,
                                     int64_t tileRows, int64_t blocks,
-                                    bool masked, Value out) {
+                                    bool maskLast, Value out) {
   int64_t parts = kernel.getNumParts();
   VectorType partType = kernel.getPartType(b.getContext());
   Value zero = arith::ConstantOp::create(
@@ -131,7 +137,8 @@ Value PackedKernelEmitter::emitTile(OpBuilder &b, Value row0, Value block0,
       Value block = arith::AddIOp::create(b, loc, block0, index(b, j));
       ArrayRef<Value> blockParts =
           ArrayRef<Value>(accs).slice((r * blocks + j) * parts, parts);
-      out = emitEpilogue(b, row, block, blockParts, masked, out);
+      out = emitEpilogue(b, row, block, blockParts,
+                         maskLast && j == blocks - 1, out);
     }
   }
   return out;

@@ -10,7 +10,10 @@
 // result a row's channels are (a row of [M, N]; a pixel of the NHWC
 // [1, OH, OW, F]): a block of 16 results of a row is one vector store.
 //
-//   for each panel of B blocks of 16 channels        (weights stay in cache)
+//   for each panel of B blocks of 16 channels        (weights stay in cache;
+//                                                    the blocks left, and
+//                                                    the partial last one,
+//                                                    as one last panel)
 //     for each tile of R rows (then the rows left)
 //       R x B x parts accumulators in vector registers (scf.for iter_args)
 //       for each tap (subclass), for each group of G values of the tap:
@@ -134,10 +137,12 @@ protected:
   Type outputElement;
 
 private:
+  /// Panels of `blocks` blocks over [blockBegin, blockEnd); with
+  /// `maskLast`, the last block of each panel is the partial last block.
   Value emitPanels(OpBuilder &b, int64_t blockBegin, int64_t blockEnd,
-                   int64_t blocks, bool masked, Value out);
+                   int64_t blocks, bool maskLast, Value out);
   Value emitTile(OpBuilder &b, Value row0, Value block0, int64_t rows,
-                 int64_t blocks, bool masked, Value out);
+                 int64_t blocks, bool maskLast, Value out);
   SmallVector<Value> emitTapGroups(OpBuilder &b, const PackedTap &tap,
                                    Value block0, int64_t blocks,
                                    ValueRange accs);

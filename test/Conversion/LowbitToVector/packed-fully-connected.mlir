@@ -2,18 +2,20 @@
 // RUN: lowbit-opt %s --convert-lowbit-to-vector=allow-i32-requantize=false --cse --split-input-file | FileCheck %s --check-prefix=I64
 
 // M = 7 rows (one tile of 6, then one single row), K = 10 (two groups of 4
-// and a masked last group of 2), N = 20 (one full block of 16 stored in
-// bounds, then a partial block stored as a shorter vector), weight zero points
-// (row sums), int8 input flipped to uint8 for vpdpbusd.
+// and a masked last group of 2), N = 20 (two blocks in one panel: the full
+// block stored in bounds, the partial one as a shorter vector), weight zero
+// points (row sums), int8 input flipped to uint8 for vpdpbusd.
 
 // CHECK-LABEL: func.func @vnni
 // CHECK:         %[[X:.*]] = quant.scast %arg0 : tensor<7x10x!quant.uniform<i8:f32, {{.*}}>> to tensor<7x10xi8>
 // CHECK:         %[[SUMS:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<7x10xi8>) outs(%{{.*}} : tensor<7xi32>)
 // CHECK:           arith.extsi %{{.*}} : i8 to i32
-// Full block: tiles of 6 rows, 6 accumulators in registers.
-// CHECK:         scf.for %[[NB:.*]] = %c0 to %c1 step %c1 iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<7x20xi8>)
+// One panel of both blocks (the partial last block is in the panel at a
+// constant position): tiles of 6 rows x 2 blocks, 12 accumulators in
+// registers, each broadcast activation feeding both blocks.
+// CHECK:         scf.for %[[NB:.*]] = %c0 to %c2 step %c2 iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<7x20xi8>)
 // CHECK:           scf.for %[[M0:.*]] = %c0 to %{{.*}} step %c6 iter_args(%{{.*}} = %[[OUT]]) -> (tensor<7x20xi8>)
-// CHECK:             scf.for %[[KB:.*]] = %c0 to %c2{{.*}} step %c1 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK:             scf.for %[[KB:.*]] = %c0 to %c2{{.*}} step %c1{{(_[0-9]+)?}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
 // CHECK:               %[[K:.*]] = arith.muli %[[KB]], %c4{{.*}} : index
 // CHECK:               %[[A:.*]] = vector.transfer_read %[[X]][%{{.*}}, %[[K]]], %{{.*}} {in_bounds = [true]} : tensor<7x10xi8>, vector<4xi8>
 // CHECK:               %[[A32:.*]] = vector.bitcast %[[A]] : vector<4xi8> to vector<1xi32>
@@ -23,11 +25,15 @@
 // CHECK:               vector.broadcast %[[F]] : i32 to vector<16xi32>
 // CHECK:               %[[W:.*]] = vector.transfer_read %arg1[%{{.*}}, %[[KB]], %c0{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2x3x64xi8>, vector<64xi8>
 // CHECK-COUNT-6:       lowbit.dot_accumulate <avx512vnni> %{{.*}}, %{{.*}}, %[[W]] : vector<64xi8>, vector<64xi8> into vector<16xi32>
+// CHECK:               %[[W1:.*]] = vector.transfer_read %arg1[%{{.*}}, %[[KB]], %c0{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<2x3x64xi8>, vector<64xi8>
+// CHECK-COUNT-6:       lowbit.dot_accumulate <avx512vnni> %{{.*}}, %{{.*}}, %[[W1]] : vector<64xi8>, vector<64xi8> into vector<16xi32>
+// CHECK-NOT:           lowbit.dot_accumulate
+// CHECK:               scf.yield
 // The masked last group of K (no in_bounds), padded with -128: vpdpbusd
 // sees 0 after the flip.
 // CHECK:             vector.transfer_read %[[X]][%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}}], %c-128_i8{{[a-z0-9_]*}} : tensor<7x10xi8>, vector<4xi8>
 // CHECK:             vector.transfer_read %arg1[%{{.*}}, %c2{{.*}}, %c0{{.*}}]
-// CHECK-COUNT-6:     lowbit.dot_accumulate <avx512vnni>
+// CHECK-COUNT-12:    lowbit.dot_accumulate <avx512vnni>
 // Fused epilogue: bias, row sums, 32-bit requantize, narrow, store.
 // CHECK:             %[[B:.*]] = vector.transfer_read %arg2[{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xi32>, vector<16xi32>
 // CHECK:             arith.addi %{{.*}}, %[[B]] : vector<16xi32>
@@ -55,23 +61,21 @@
 // CHECK-NOT:         arith.mulsi_extended
 // CHECK:             arith.trunci {{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<7x20xi8>
-// The remaining row, one at a time.
+// The partial block of the same row: its 4 valid channels stored as one
+// vector<4xi8> at [row, 16]; then the other 5 rows of the tile.
+// CHECK:             %[[VALID:.*]] = vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [4], strides = [1]} : vector<16xi8> to vector<4xi8>
+// CHECK:             vector.transfer_write %[[VALID]], %{{.*}}[%{{.*}}, %{{.*}}] {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
+// CHECK-COUNT-5:     vector.transfer_write {{.*}} {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
+// CHECK-NOT:         vector.transfer_write
+// CHECK:             scf.yield
+// The remaining row, one at a time, both blocks.
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
-// CHECK-COUNT-2:     lowbit.dot_accumulate <avx512vnni>
+// CHECK-COUNT-4:     lowbit.dot_accumulate <avx512vnni>
 // CHECK-NOT:         lowbit.dot_accumulate
 // CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<16xi8>, tensor<7x20xi8>
-// Partial block: its 4 valid channels stored as one vector<4xi8> per row,
-// at [row, 16]: the 6 rows of the tile, then the row left.
-// CHECK:         scf.for %{{.*}} = %c1 to %c2 step %c1
-// CHECK-NOT:       vector.transfer_write {{.*}} : vector<16xi8>
-// CHECK:           %[[VALID:.*]] = vector.extract_strided_slice %{{.*}} {offsets = [0], sizes = [4], strides = [1]} : vector<16xi8> to vector<4xi8>
-// CHECK:           vector.transfer_write %[[VALID]], %{{.*}}[%{{.*}}, %{{.*}}] {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
-// CHECK-COUNT-5:   vector.transfer_write {{.*}} {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
-// CHECK:           scf.for
 // CHECK:             vector.transfer_write {{.*}} {in_bounds = [true]} : vector<4xi8>, tensor<7x20xi8>
 // CHECK-NOT:       tensor.insert
 // CHECK:         quant.scast %{{.*}} : tensor<7x20xi8> to tensor<7x20x!quant.uniform<i8:f32, {{.*}}>>
-
 // I64-LABEL: func.func @vnni
 // I64-NOT:     arith.mulsi_extended
 // I64:         arith.muli {{.*}} : vector<16xi64>
