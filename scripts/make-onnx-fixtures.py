@@ -815,6 +815,18 @@ def make_bad(out):
         [init("w", rng.normal(0, 0.5, (4, 2, 3)).astype(np.float32))])
     save_model(out, "bad_conv_autopad.onnx", model)
 
+    # A 2x2 AveragePool (stride 2) with pads of 2 on every side, which the
+    # ONNX checker accepts: the first window of each dimension lies wholly
+    # in the padding, which count_include_pad = 0 does not count, so its
+    # average has no divisor. Expected rejection naming 'pool_in_padding'.
+    model = make_model(
+        [helper.make_node("AveragePool", ["x"], ["y"], name="pool_in_padding",
+                          kernel_shape=[2, 2], strides=[2, 2],
+                          pads=[2, 2, 2, 2])], "pool",
+        [tensor_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+        [tensor_info("y", TensorProto.FLOAT, [1, 2, 4, 4])], [])
+    save_model(out, "bad_pool_padding.onnx", model)
+
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(

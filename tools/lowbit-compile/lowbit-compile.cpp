@@ -307,6 +307,8 @@ planLayerBits(ModuleOp floatModule, const PipelineOptions &options) {
 static LogicalResult compile(MLIRContext &context) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Diagnostics on ops imported from ONNX name the node.
+  ONNXNodeDiagnosticHandler nodeNames(&context);
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputFile, &error);
   if (!input) {

@@ -647,9 +647,25 @@ OwningOpRef<ModuleOp> mlir::lowbit::importONNXModel(StringRef bytes,
     emitError(fileLoc) << "malformed model: " << e.what();
     return {};
   }
+  ONNXNodeDiagnosticHandler nodeNames(context);
   if (failed(verify(*module)))
     return {};
   return module;
+}
+
+ONNXNodeDiagnosticHandler::ONNXNodeDiagnosticHandler(MLIRContext *context)
+    : ScopedDiagnosticHandler(context) {
+  setHandler([context](Diagnostic &diag) -> LogicalResult {
+    auto name = dyn_cast<NameLoc>(diag.getLocation());
+    if (!name || name.getName().empty())
+      return failure();
+    Diagnostic named(name.getChildLoc(), diag.getSeverity());
+    named << "node '" << name.getName().strref() << "': " << diag.str();
+    for (Diagnostic &note : diag.getNotes())
+      named.attachNote(note.getLocation()) << note.str();
+    context->getDiagEngine().emit(std::move(named));
+    return success();
+  });
 }
 
 OwningOpRef<ModuleOp> mlir::lowbit::importONNXFile(StringRef path,

@@ -273,6 +273,26 @@ func.func @f33(%x: tensor<1x2x4x4xi8>) {
 
 // -----
 
+func.func @avg_pool_window_in_padding(%x: tensor<1x2x4x4xf32>) {
+  // Pads of 2 with a 2x2 kernel: the first window of each dimension reads
+  // only padding, which count_include_pad = 0 does not count.
+  // expected-error@+1 {{window 0 of spatial dimension 0 has no position to average}}
+  %r = lowbit.average_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 2, 2, 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @avg_pool_window_past_padding(%x: tensor<1x2x4x4xf32>) {
+  // ceil_mode with stride 5: the second window of each dimension starts at
+  // 5, past the input and its padding (5 >= 4 + 0).
+  // expected-error@+1 {{window 1 of spatial dimension 0 has no position to average}}
+  %r = lowbit.average_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, ceil_mode, count_include_pad} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  return
+}
+
+// -----
+
 func.func @f34(%x: tensor<1x2x4x4xf32>) {
   // expected-error@+1 {{result element type must equal the input's}}
   %r = lowbit.average_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2x!quant.uniform<i8:f32, 1.0>>

@@ -19,6 +19,7 @@
 #define LOWBIT_FRONTEND_ONNX_IMPORTONNX_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -37,6 +38,16 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::StringRef bytes,
 /// Reads and imports the ONNX model at `path`.
 OwningOpRef<ModuleOp> importONNXFile(llvm::StringRef path,
                                      MLIRContext *context);
+
+/// While alive, re-emits each diagnostic located at an op imported from ONNX
+/// (its node's name around the file location: a NameLoc, which diagnostic
+/// printers show as "FILE:0:0" alone) at the file location with the node
+/// named, "FILE:0:0: error: node 'conv1': ...", as the importer's own errors
+/// name it. For the checks and passes that run on the imported module.
+class ONNXNodeDiagnosticHandler : public ScopedDiagnosticHandler {
+public:
+  explicit ONNXNodeDiagnosticHandler(MLIRContext *context);
+};
 
 /// Registers the `--import-onnx` translation of lowbit-translate.
 void registerImportONNXTranslation();

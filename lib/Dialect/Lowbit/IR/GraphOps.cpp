@@ -318,9 +318,30 @@ LogicalResult AveragePoolOp::verify() {
                                         getResult().getType())))
     return failure();
   SmallVector<int64_t> dilations{1, 1};
-  return verifyWindow(*this, getInput().getType(), getResult().getType(),
-                      getKernel(), getStrides(), getPads(), dilations,
-                      getCeilMode());
+  if (failed(verifyWindow(*this, getInput().getType(), getResult().getType(),
+                          getKernel(), getStrides(), getPads(), dilations,
+                          getCeilMode())))
+    return failure();
+  // ONNX's divisor of a window is the number of its positions inside the
+  // input (or, with count_include_pad, inside input + padding): it must not
+  // be 0. A window's positions are a product of one range per dimension, so
+  // it is 0 exactly when one dimension's range is empty.
+  ArrayRef<int64_t> kernel = getKernel(), strides = getStrides(),
+                    pads = getPads();
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = getInput().getType().getDimSize(2 + i);
+    int64_t end = getCountIncludePad() ? size + pads[2 + i] : size;
+    int64_t begin = getCountIncludePad() ? -pads[i] : 0;
+    for (int64_t o = 0; o < getResult().getType().getDimSize(2 + i); ++o) {
+      int64_t first = o * strides[i] - pads[i];
+      if (first + kernel[i] <= begin || first >= end)
+        return emitOpError("window ")
+               << o << " of spatial dimension " << i
+               << " has no position to average (it lies in the padding "
+                  "or past it)";
+    }
+  }
+  return success();
 }
 
 LogicalResult GlobalAveragePoolOp::verify() {
