@@ -1,7 +1,8 @@
 // Timing and checking helpers shared by the benchmarks that time Lowbit's
 // compiled kernels (bench/matmul, bench/conv, bench/binary): batches of
 // calls that last about a minimum time, interleaved rounds, medians, and
-// the comparison of int8 outputs with an exact reference.
+// the comparison of int8 outputs with an exact reference, and the reading
+// of the params files that describe a layer.
 
 #ifndef LOWBIT_BENCH_COMMON_TIMING_H
 #define LOWBIT_BENCH_COMMON_TIMING_H
@@ -139,6 +140,45 @@ void readInto(std::ifstream &in, T *p, size_t count) {
     std::fprintf(stderr, "truncated params file\n");
     std::exit(1);
   }
+}
+
+// The params file at `path` opened for reading; exits naming `program` if
+// it cannot be.
+inline std::ifstream openParams(const std::string &path, const char *program) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "%s: cannot open %s\n", program, path.c_str());
+    std::exit(1);
+  }
+  return in;
+}
+
+// The per-output-channel part of a params file (gen_matmul.py and
+// gen_conv.py write it after the weights): int32 bias, M0 and n, then the
+// float scale s_x * s_w / s_y that oneDNN takes.
+struct ChannelRequantize {
+  std::vector<int32_t> bias, m0, shift;
+  std::vector<float> scale;
+};
+
+inline ChannelRequantize readChannelRequantize(std::ifstream &in,
+                                               size_t channels) {
+  ChannelRequantize r;
+  r.bias.resize(channels), r.m0.resize(channels), r.shift.resize(channels);
+  r.scale.resize(channels);
+  readInto(in, r.bias.data(), channels);
+  readInto(in, r.m0.data(), channels);
+  readInto(in, r.shift.data(), channels);
+  readInto(in, r.scale.data(), channels);
+  return r;
+}
+
+// The contract's single rounding of the int64 accumulator of channel `c`
+// (bias included) to int8: round(acc * M0 / 2^n) + z_y, clamped.
+inline int8_t requantizeExact(const ChannelRequantize &r, int c, int64_t acc,
+                              int32_t zy) {
+  int64_t y = (acc * r.m0[c] + (int64_t(1) << (r.shift[c] - 1))) >> r.shift[c];
+  return int8_t(std::clamp<int64_t>(y + zy, -128, 127));
 }
 
 // `size` random bytes, the same for a given seed.

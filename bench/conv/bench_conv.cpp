@@ -55,16 +55,11 @@ struct Params {
   int32_t c, h, w, f, k, stride, pad, actSigned, zx, zy;
   int32_t oh, ow;
   std::vector<int8_t> weights;
-  std::vector<int32_t> bias, m0, shift;
-  std::vector<float> scale;
+  ChannelRequantize requantize;
 };
 
 Params readParams(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "bench_conv: cannot open %s\n", path.c_str());
-    std::exit(1);
-  }
+  std::ifstream in = openParams(path, "bench_conv");
   Params p;
   int32_t head[10];
   readInto(in, head, 10);
@@ -74,13 +69,8 @@ Params readParams(const std::string &path) {
   p.oh = (p.h + 2 * p.pad - p.k) / p.stride + 1;
   p.ow = (p.w + 2 * p.pad - p.k) / p.stride + 1;
   p.weights.resize(size_t(p.f) * p.c * p.k * p.k);
-  p.bias.resize(p.f), p.m0.resize(p.f), p.shift.resize(p.f);
-  p.scale.resize(p.f);
   readInto(in, p.weights.data(), p.weights.size());
-  readInto(in, p.bias.data(), p.f);
-  readInto(in, p.m0.data(), p.f);
-  readInto(in, p.shift.data(), p.f);
-  readInto(in, p.scale.data(), p.f);
+  p.requantize = readChannelRequantize(in, p.f);
   return p;
 }
 
@@ -91,7 +81,7 @@ std::vector<int8_t> reference(const Params &p, const uint8_t *x) {
   for (int f = 0; f < p.f; ++f)
     for (int oy = 0; oy < p.oh; ++oy)
       for (int ox = 0; ox < p.ow; ++ox) {
-        int64_t acc = p.bias[f];
+        int64_t acc = p.requantize.bias[f];
         for (int c = 0; c < p.c; ++c)
           for (int i = 0; i < p.k; ++i) {
             int iy = oy * p.stride + i - p.pad;
@@ -107,10 +97,8 @@ std::vector<int8_t> reference(const Params &p, const uint8_t *x) {
                      p.weights[((size_t(f) * p.c + c) * p.k + i) * p.k + j];
             }
           }
-        int64_t r = (acc * p.m0[f] + (int64_t(1) << (p.shift[f] - 1))) >>
-                    p.shift[f];
         y[(size_t(f) * p.oh + oy) * p.ow + ox] =
-            int8_t(std::clamp<int64_t>(r + p.zy, -128, 127));
+            requantizeExact(p.requantize, f, acc, p.zy);
       }
   return y;
 }
@@ -200,7 +188,7 @@ int main(int argc, char **argv) {
     memory::desc biasMd(biasDims, memory::data_type::s32,
                         memory::format_tag::a);
     primitive_attr attr;
-    attr.set_output_scales(1 << 1, p.scale);
+    attr.set_output_scales(1 << 1, p.requantize.scale);
     attr.set_zero_points(DNNL_ARG_SRC, 0, {p.zx});
     attr.set_zero_points(DNNL_ARG_DST, 0, {p.zy});
     convolution_forward::primitive_desc pd;
@@ -225,7 +213,7 @@ int main(int argc, char **argv) {
                     eng, p.weights.data());
     memory weiMem(pd.weights_desc(), eng);
     reorder(weiPlain, weiMem).execute(strm, weiPlain, weiMem);
-    memory biasMem(biasMd, eng, p.bias.data());
+    memory biasMem(biasMd, eng, p.requantize.bias.data());
     memory dstMem(pd.dst_desc(), eng);
     convolution_forward prim(pd);
     auto dnnlCall = [&prim, &strm, &srcMem, &weiMem, &biasMem, &dstMem] {

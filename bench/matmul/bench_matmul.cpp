@@ -57,29 +57,19 @@ using namespace bench;
 struct Params {
   int32_t m, k, n, actSigned, zx, zy;
   std::vector<int8_t> w;
-  std::vector<int32_t> bias, m0, shift;
-  std::vector<float> scale;
+  ChannelRequantize requantize;
 };
 
 Params readParams(const std::string &path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    std::fprintf(stderr, "bench_matmul: cannot open %s\n", path.c_str());
-    std::exit(1);
-  }
+  std::ifstream f = openParams(path, "bench_matmul");
   Params p;
   int32_t head[6];
   readInto(f, head, 6);
   p.m = head[0], p.k = head[1], p.n = head[2], p.actSigned = head[3];
   p.zx = head[4], p.zy = head[5];
   p.w.resize(size_t(p.n) * p.k);
-  p.bias.resize(p.n), p.m0.resize(p.n), p.shift.resize(p.n);
-  p.scale.resize(p.n);
   readInto(f, p.w.data(), p.w.size());
-  readInto(f, p.bias.data(), p.n);
-  readInto(f, p.m0.data(), p.n);
-  readInto(f, p.shift.data(), p.n);
-  readInto(f, p.scale.data(), p.n);
+  p.requantize = readChannelRequantize(f, p.n);
   return p;
 }
 
@@ -88,16 +78,14 @@ std::vector<int8_t> reference(const Params &p, const uint8_t *x) {
   std::vector<int8_t> y(size_t(p.m) * p.n);
   for (int i = 0; i < p.m; ++i)
     for (int c = 0; c < p.n; ++c) {
-      int64_t acc = p.bias[c];
+      int64_t acc = p.requantize.bias[c];
       const int8_t *wr = &p.w[size_t(c) * p.k];
       for (int j = 0; j < p.k; ++j) {
         int32_t xv = p.actSigned ? int32_t(int8_t(x[size_t(i) * p.k + j]))
                                  : int32_t(x[size_t(i) * p.k + j]);
         acc += int64_t(xv - p.zx) * wr[j];
       }
-      int64_t prod = acc * p.m0[c];
-      int64_t r = (prod + (int64_t(1) << (p.shift[c] - 1))) >> p.shift[c];
-      y[size_t(i) * p.n + c] = int8_t(std::clamp<int64_t>(r + p.zy, -128, 127));
+      y[size_t(i) * p.n + c] = requantizeExact(p.requantize, c, acc, p.zy);
     }
   return y;
 }
@@ -167,7 +155,7 @@ int main(int argc, char **argv) {
                         memory::format_tag::ab);
     memory::desc dstMd(dstDims, memory::data_type::s8, memory::format_tag::ab);
     primitive_attr attr;
-    attr.set_output_scales(1 << 1, p.scale);
+    attr.set_output_scales(1 << 1, p.requantize.scale);
     attr.set_zero_points(DNNL_ARG_SRC, 0, {p.zx});
     attr.set_zero_points(DNNL_ARG_DST, 0, {p.zy});
     matmul::primitive_desc pd;
@@ -183,7 +171,7 @@ int main(int argc, char **argv) {
     memory weiPlain(weiPlainMd, eng, p.w.data());
     memory weiMem(pd.weights_desc(), eng);
     reorder(weiPlain, weiMem).execute(strm, weiPlain, weiMem);
-    memory biasMem(biasMd, eng, p.bias.data());
+    memory biasMem(biasMd, eng, p.requantize.bias.data());
     outs.emplace_back(outSize);
     memory dstMem(dstMd, eng, outs.back().data());
     matmul prim(pd);
