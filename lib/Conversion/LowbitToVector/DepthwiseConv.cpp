@@ -63,19 +63,19 @@ struct DepthwiseTile {
 /// so the tile is as wide as the registers allow:
 /// - avx512vnni: 16 lanes (one zmm), 2 x 8 = 16 accumulators and the 9 tap
 ///   weights of a 3x3 kernel in the 32 zmm;
-/// - avx2: 8 lanes (one ymm), 2 x 4 = 8 accumulators in the 16 ymm (the
-///   weights are then reloaded: 16 lanes, two ymm per vector, spilled);
-/// - neon_dotprod, neon: 16 lanes (four q), 2 x 4.
+/// - avx2, neon_dotprod, neon: 8 lanes (one ymm, two q), 2 x 4 = 8
+///   accumulators. With 16 lanes they alone would take the 16 ymm of AVX2
+///   or the 32 q of AArch64 and the kernel would spill (AArch64: 1515
+///   stack accesses in a 144-channel layer vs 93).
 /// docs/Performance.md, "Depthwise convolution", has the measurements.
 static DepthwiseTile getDepthwiseTile(KernelIsa isa) {
   switch (isa) {
   case KernelIsa::Avx512Vnni:
     return {16, 2, 8};
   case KernelIsa::Avx2:
-    return {8, 2, 4};
   case KernelIsa::NeonDotprod:
   case KernelIsa::Neon:
-    return {16, 2, 4};
+    return {8, 2, 4};
   }
   llvm_unreachable("unknown kernel ISA");
 }

@@ -657,7 +657,8 @@ ONNXNodeDiagnosticHandler::ONNXNodeDiagnosticHandler(MLIRContext *context)
     : ScopedDiagnosticHandler(context) {
   setHandler([context](Diagnostic &diag) -> LogicalResult {
     auto name = dyn_cast<NameLoc>(diag.getLocation());
-    if (!name || name.getName().empty())
+    if (!name || name.getName().empty() ||
+        !isa<FileLineColLoc>(name.getChildLoc()))
       return failure();
     Diagnostic named(name.getChildLoc(), diag.getSeverity());
     named << "node '" << name.getName().strref() << "': " << diag.str();

@@ -40,10 +40,11 @@ OwningOpRef<ModuleOp> importONNXFile(llvm::StringRef path,
                                      MLIRContext *context);
 
 /// While alive, re-emits each diagnostic located at an op imported from ONNX
-/// (its node's name around the file location: a NameLoc, which diagnostic
-/// printers show as "FILE:0:0" alone) at the file location with the node
-/// named, "FILE:0:0: error: node 'conv1': ...", as the importer's own errors
-/// name it. For the checks and passes that run on the imported module.
+/// (its node's name around the file location: a NameLoc around a
+/// FileLineColLoc, which diagnostic printers show as "FILE:0:0" alone) at
+/// the file location with the node named, "FILE:0:0: error: node 'conv1':
+/// ...", as the importer's own errors name it. For the checks and passes
+/// that run on the imported module.
 class ONNXNodeDiagnosticHandler : public ScopedDiagnosticHandler {
 public:
   explicit ONNXNodeDiagnosticHandler(MLIRContext *context);
