@@ -56,19 +56,15 @@ const Kernel kKernels[] = {
 } // namespace
 
 int main(int argc, char **argv) {
-  double minTime = 0.05;
-  int rounds = 9;
+  bench::Options options;
   for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--min-time-ms=", 0) == 0)
-      minTime = std::atof(a.c_str() + 14) / 1000.0;
-    else if (a.rfind("--rounds=", 0) == 0)
-      rounds = std::max(1, std::atoi(a.c_str() + 9));
-    else {
-      std::fprintf(stderr, "bench_binary: unknown option %s\n", a.c_str());
+    if (!bench::parseTimingOption(argv[i], options)) {
+      std::fprintf(stderr, "bench_binary: unknown option %s\n", argv[i]);
       return 2;
     }
   }
+  const double minTime = options.minTime;
+  const int rounds = options.rounds;
   const size_t count = sizeof(kKernels) / sizeof(kKernels[0]);
   std::mt19937 rng(20261129);
   std::vector<std::vector<unsigned char>> inputs(count), outputs(count);

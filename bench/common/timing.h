@@ -106,6 +106,18 @@ struct Options {
   std::string only;
 };
 
+// Reads `arg` into `o` if it is --min-time-ms=T or --rounds=R; false for
+// any other argument.
+inline bool parseTimingOption(const std::string &arg, Options &o) {
+  if (arg.rfind("--min-time-ms=", 0) == 0)
+    o.minTime = std::atof(arg.c_str() + 14) / 1000.0;
+  else if (arg.rfind("--rounds=", 0) == 0)
+    o.rounds = std::max(1, std::atoi(arg.c_str() + 9));
+  else
+    return false;
+  return true;
+}
+
 inline Options parseOptions(int argc, char **argv, const char *program) {
   if (argc < 2) {
     std::fprintf(stderr,
@@ -118,11 +130,9 @@ inline Options parseOptions(int argc, char **argv, const char *program) {
   o.dir = argv[1];
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--min-time-ms=", 0) == 0)
-      o.minTime = std::atof(a.c_str() + 14) / 1000.0;
-    else if (a.rfind("--rounds=", 0) == 0)
-      o.rounds = std::max(1, std::atoi(a.c_str() + 9));
-    else if (a.rfind("--only=", 0) == 0)
+    if (parseTimingOption(a, o))
+      continue;
+    if (a.rfind("--only=", 0) == 0)
       o.only = a.substr(7);
     else {
       std::fprintf(stderr, "%s: unknown option %s\n", program, a.c_str());

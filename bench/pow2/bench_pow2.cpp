@@ -106,6 +106,15 @@ Layer makeLayer(int M, int K, int N, std::mt19937 &rng) {
   return l;
 }
 
+// The 4 rows x 64 columns of int32 sums of a tile into l.out at row m,
+// column nb (both kernels use this register tile).
+void storeTile(Layer &l, int m, int nb, const __m512i (&acc)[4][4]) {
+  for (int r = 0; r < 4; ++r)
+    for (int j = 0; j < 4; ++j)
+      _mm512_storeu_si512(&l.out[size_t(m + r) * l.N + nb + 16 * j],
+                          acc[r][j]);
+}
+
 void runDot(Layer &l) {
   alignas(64) int8_t tableBytes[64];
   for (int i = 0; i < 64; ++i)
@@ -114,10 +123,7 @@ void runDot(Layer &l) {
   const __m512i nibble = _mm512_set1_epi8(0x0f);
   for (int nb = 0; nb < l.N; nb += 64)
     for (int m = 0; m < l.M; m += 4) {
-      __m512i acc[4][4];
-      for (auto &row : acc)
-        for (__m512i &a : row)
-          a = _mm512_setzero_si512();
+      __m512i acc[4][4] = {};
       const uint8_t *codes = &l.codes[size_t(nb / 64) * (l.K / 4) * 128];
       for (int k = 0; k < l.K; k += 4, codes += 128) {
         __m512i lo = _mm512_loadu_si512(codes);
@@ -137,20 +143,14 @@ void runDot(Layer &l) {
             acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], a, w[j]);
         }
       }
-      for (int r = 0; r < 4; ++r)
-        for (int j = 0; j < 4; ++j)
-          _mm512_storeu_si512(&l.out[size_t(m + r) * l.N + nb + 16 * j],
-                              acc[r][j]);
+      storeTile(l, m, nb, acc);
     }
 }
 
 void runShift(Layer &l) {
   for (int nb = 0; nb < l.N; nb += 64)
     for (int m = 0; m < l.M; m += 4) {
-      __m512i acc[4][4];
-      for (auto &row : acc)
-        for (__m512i &a : row)
-          a = _mm512_setzero_si512();
+      __m512i acc[4][4] = {};
       size_t o = size_t(nb / 64) * (l.K / 2) * 128;
       for (int k = 0; k < l.K; k += 2, o += 128) {
         __m512i e[4], s[4];
@@ -167,31 +167,27 @@ void runShift(Layer &l) {
                 acc[r][j], _mm512_sllv_epi16(a, e[j]), s[j]);
         }
       }
-      for (int r = 0; r < 4; ++r)
-        for (int j = 0; j < 4; ++j)
-          _mm512_storeu_si512(&l.out[size_t(m + r) * l.N + nb + 16 * j],
-                              acc[r][j]);
+      storeTile(l, m, nb, acc);
     }
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  double minTime = 0.05;
-  int rounds = 9;
+  bench::Options options;
   std::vector<std::string> shapes;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--min-time-ms=", 0) == 0)
-      minTime = std::atof(a.c_str() + 14) / 1000.0;
-    else if (a.rfind("--rounds=", 0) == 0)
-      rounds = std::max(1, std::atoi(a.c_str() + 9));
-    else if (a.rfind("--", 0) == 0) {
+    if (bench::parseTimingOption(a, options))
+      continue;
+    if (a.rfind("--", 0) == 0) {
       std::fprintf(stderr, "bench_pow2: unknown option %s\n", a.c_str());
       return 2;
-    } else
-      shapes.push_back(a);
+    }
+    shapes.push_back(a);
   }
+  const double minTime = options.minTime;
+  const int rounds = options.rounds;
   if (shapes.empty())
     shapes = {"64x512x512", "196x576x128"};
   std::mt19937 rng(20261129);
