@@ -233,12 +233,7 @@ Value DepthwiseKernelEmitter::scaledIndex(OpBuilder &b, OpFoldResult base,
 
 Value DepthwiseKernelEmitter::readChannels(OpBuilder &b, Value channelVector,
                                            Value f0) {
-  auto type = cast<RankedTensorType>(channelVector.getType());
-  Value padding = arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type.getElementType(), 0));
-  return vector::TransferReadOp::create(b, loc, lanesOf(type.getElementType()),
-                                        channelVector, ValueRange{f0}, padding,
-                                        ArrayRef<bool>{true});
+  return readVector(b, loc, channelVector, f0, lanes);
 }
 
 /// Border rows one at a time at constant positions; the interior in a loop
@@ -303,14 +298,11 @@ void DepthwiseKernelEmitter::loadBlock(OpBuilder &b, Value f0) {
                                       readChannels(b, weightOffsets, f0));
   // w - offset is in [-255, 255]: i16 tells LLVM that the products fit a
   // 16 x 16-bit multiply (vpmaddwd, vpdpwssd, smlal).
-  Value padding = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
   tapWeights.clear();
   for (int64_t kh = 0; kh < kernelHeight; ++kh) {
     for (int64_t kw = 0; kw < kernelWidth; ++kw) {
-      Value w = vector::TransferReadOp::create(
-          b, loc, lanesOf(b.getI8Type()), op.getWeight(),
-          ValueRange{index(b, kh), index(b, kw), f0}, padding,
-          ArrayRef<bool>{true});
+      Value w = readVector(b, loc, op.getWeight(),
+                           ValueRange{index(b, kh), index(b, kw), f0}, lanes);
       w = arith::ExtSIOp::create(b, loc, lanesOf(i16), w);
       if (offsets)
         w = arith::SubIOp::create(b, loc, w, offsets);
@@ -392,8 +384,6 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
   Value zeroPointSplat = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(lanesOf(i32), b.getI32IntegerAttr(zeroPoint)));
-  Value padding =
-      arith::ConstantOp::create(b, loc, b.getIntegerAttr(storage, 0));
   // With m > 1, lane i is output channel f0 + i, which reads input channel
   // c0 + i / m.
   int64_t inputLanes = lanes / multiplier;
@@ -415,9 +405,7 @@ Value DepthwiseKernelEmitter::emitTile(OpBuilder &b, Value n, Value f0,
           scaledIndex(b, ox0, strides[1] * channels,
                       (columnOffset - pads[1]) * channels),
           c0);
-      x = vector::TransferReadOp::create(
-          b, loc, VectorType::get({inputLanes}, storage), input,
-          ValueRange{n, iy, column}, padding, ArrayRef<bool>{true});
+      x = readVector(b, loc, input, ValueRange{n, iy, column}, inputLanes);
       if (multiplier > 1)
         x = vector::ShuffleOp::create(b, loc, x, x, repeat);
       x = inputSigned

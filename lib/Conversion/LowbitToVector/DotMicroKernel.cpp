@@ -16,6 +16,8 @@
 
 #include "DotMicroKernel.h"
 
+#include "KernelLowering.h"
+
 #include "lowbit/Dialect/Lowbit/IR/PackedLayout.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -109,10 +111,7 @@ Value DotMicroKernel::broadcastActivations(OpBuilder &b, Location loc,
 static Value loadPart(OpBuilder &b, Location loc, Value packed, Value block,
                       Value kb, int64_t part, int64_t bytes) {
   Value offset = arith::ConstantIndexOp::create(b, loc, part * bytes);
-  Value padding = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-  return vector::TransferReadOp::create(
-      b, loc, VectorType::get({bytes}, b.getI8Type()), packed,
-      ValueRange{block, kb, offset}, padding, ArrayRef<bool>{true});
+  return readVector(b, loc, packed, ValueRange{block, kb, offset}, bytes);
 }
 
 /// The weights as the instruction takes them: int8, or widened to 16 bits

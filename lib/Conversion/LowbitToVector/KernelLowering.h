@@ -4,7 +4,8 @@
 // (packed_fully_connected, packed_conv2d, packed_depthwise_conv2d): choose
 // the requantize path, let the op's emitter build the loop nest on
 // storage-typed tensors, and cast the result back to the op's quantized
-// type; and the target-dependent forms of that requantization.
+// type; the target-dependent forms of that requantization; and the vector
+// load the kernels share.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,10 +15,24 @@
 #include "lowbit/Conversion/LowbitToLinalg/RequantizeArith.h"
 #include "lowbit/Dialect/Lowbit/IR/LowbitOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::lowbit {
+
+/// `lanes` elements of the ranked tensor `tensor` from `indices` (the last
+/// index runs along the vector), known to be in bounds: the
+/// vector.transfer_read of the kernels' loads (its padding is never read).
+inline Value readVector(OpBuilder &b, Location loc, Value tensor,
+                        ValueRange indices, int64_t lanes) {
+  Type element = cast<RankedTensorType>(tensor.getType()).getElementType();
+  Value padding = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+  return vector::TransferReadOp::create(
+      b, loc, VectorType::get({lanes}, element), tensor, indices, padding,
+      ArrayRef<bool>{true});
+}
 
 /// Sets the forms of the fused requantization that depend on the target and
 /// on the shifts (RequantizeOperands): even/odd products on x86, and no

@@ -185,10 +185,7 @@ private:
   }
 
   Value read(OpBuilder &b, Value source, Value at, int64_t bytes) {
-    Value padding = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-    return vector::TransferReadOp::create(
-        b, loc, VectorType::get({bytes}, b.getI8Type()), source,
-        ValueRange{at}, padding, ArrayRef<bool>{true});
+    return readVector(b, loc, source, at, bytes);
   }
 
   Value write(OpBuilder &b, Value vector, Value dest, Value at) {

@@ -291,14 +291,8 @@ Value PackedKernelEmitter::emitEpilogue(OpBuilder &b, Value row, Value block,
   Type i32 = b.getI32Type();
   Value n0 = arith::MulIOp::create(b, loc, block,
                                    index(b, kPackedChannelBlock));
-  auto readChannels = [&](Value tensor) -> Value {
-    auto type = cast<RankedTensorType>(tensor.getType());
-    Value padding = arith::ConstantOp::create(
-        b, loc, b.getIntegerAttr(type.getElementType(), 0));
-    return vector::TransferReadOp::create(b, loc,
-                                          lanes(type.getElementType()),
-                                          tensor, ValueRange{n0}, padding,
-                                          ArrayRef<bool>{true});
+  auto readChannels = [&](Value tensor) {
+    return readVector(b, loc, tensor, n0, kPackedChannelBlock);
   };
 
   Value acc = concatenate(b, loc, parts);
